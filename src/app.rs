@@ -1,0 +1,520 @@
+//! The commands: each reads its inputs, calls the library and hands the result to a renderer.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::{Context, Result, bail};
+
+use crate::answers::AnswerFile;
+use crate::assess::{self, Assessment};
+use crate::checklist::{self, Checklist, LoadError, Spec};
+use crate::cli::{self, Cli, Command};
+use crate::diag::{self, DiagFormat, Diagnostic};
+use crate::exit;
+use crate::output;
+use crate::rules::{self, RuleSet, RuleSource};
+use crate::source::SourceFile;
+use crate::validate::{self, Responses};
+use crate::yaml;
+
+/// Runs a parsed command line; returns the exit status.
+pub fn run(cli: &Cli) -> Result<u8> {
+    let ctx = Ctx {
+        color_out: crate::term::use_color(cli.color, std::io::stdout().is_terminal()),
+        color_err: crate::term::use_color(cli.color, std::io::stderr().is_terminal()),
+    };
+    match &cli.command {
+        Command::Checklists(args) => checklists(args, &ctx),
+        Command::Show(args) => show(args, &ctx),
+        Command::Init(args) => init(args),
+        Command::Validate(args) => validate_files(args, &ctx),
+        Command::Assess(args) => assess_file(args, &ctx),
+        Command::Report(args) => report(args, &ctx),
+        Command::Lint(args) => crate::lint::run(args, &ctx),
+        Command::Schema(args) => {
+            output::stdout(&crate::schema::schema(args.kind)?)?;
+            Ok(exit::SUCCESS)
+        }
+        Command::Diff(args) => diff(args, &ctx),
+        Command::Completions(args) => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(args.shell, &mut <Cli as clap::CommandFactory>::command(), "airisk", &mut buffer);
+            output::stdout(&String::from_utf8_lossy(&buffer))?;
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+/// What the commands need to know about the terminal.
+pub struct Ctx {
+    pub color_out: bool,
+    pub color_err: bool,
+}
+
+fn checklists(args: &cli::ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
+    let mut rows = Vec::new();
+    for builtin in checklist::BUILTIN {
+        let loaded = load_or_report(&Spec::parse(builtin.id), None, ctx)?;
+        let c = &loaded.checklist;
+        rows.push((c.id.clone(), c.version.clone(), c.title.clone(), c.question_count(), c.ruleset.rules.len()));
+    }
+    let text = match args.format {
+        cli::ListFormat::Table => crate::term::checklists(&rows, ctx.color_out),
+        cli::ListFormat::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(id, version, title, questions, rules)| {
+                    serde_json::json!({"id": id, "version": version, "title": title, "questions": questions, "rules": rules})
+                })
+                .collect();
+            serde_json::to_string_pretty(&items)? + "\n"
+        }
+    };
+    output::stdout(&text)?;
+    Ok(exit::SUCCESS)
+}
+
+fn show(args: &cli::ShowArgs, ctx: &Ctx) -> Result<u8> {
+    let loaded = load_or_report(&Spec::parse(&args.checklist), None, ctx)?;
+    let c = &loaded.checklist;
+    let text = match args.format {
+        cli::ShowFormat::Table => crate::term::show(c, ctx.color_out),
+        cli::ShowFormat::Markdown => crate::term::show_markdown(c),
+        cli::ShowFormat::Json => {
+            let value = serde_json::json!({
+                "id": c.id, "version": c.version, "title": c.title, "description": c.description,
+                "sections": c.sections, "rules": c.rules,
+            });
+            serde_json::to_string_pretty(&value)? + "\n"
+        }
+    };
+    output::stdout(&text)?;
+    Ok(exit::SUCCESS)
+}
+
+/// Loads a checklist named on the command line; an invalid one is reported in full.
+fn load_or_report(spec: &Spec, base: Option<&Path>, ctx: &Ctx) -> Result<checklist::Loaded> {
+    match checklist::load(spec, base) {
+        Ok(loaded) => Ok(loaded),
+        Err(LoadError::Io(err)) => Err(err),
+        Err(LoadError::Invalid { source, diagnostics }) => {
+            output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+            bail!("{} is not a valid checklist (run `airisk lint {}` for details)", source.name, source.name)
+        }
+    }
+}
+
+fn init(args: &cli::InitArgs) -> Result<u8> {
+    let specs = if args.checklists.is_empty() {
+        vec![Spec::parse(checklist::DEFAULT_CHECKLIST)]
+    } else {
+        args.checklists.iter().map(|s| Spec::parse(s)).collect()
+    };
+    let mut parts = Vec::new();
+    for spec in &specs {
+        match checklist::load(spec, None) {
+            Ok(loaded) => parts.push(loaded.checklist),
+            Err(LoadError::Io(err)) => return Err(err),
+            Err(LoadError::Invalid { source, .. }) => {
+                bail!("{} is not a valid checklist (run `airisk lint {}`)", source.name, source.name)
+            }
+        }
+    }
+    let names: Vec<String> = specs
+        .iter()
+        .zip(&parts)
+        .map(|(spec, c)| match spec {
+            Spec::Path(p) => p.display().to_string(),
+            Spec::Builtin { .. } => format!("{}@{}", c.id, c.version),
+        })
+        .collect();
+    let checklist = Checklist::combine(parts).map_err(anyhow::Error::msg)?;
+    let text = crate::init::template(&checklist, &names);
+    match &args.output {
+        Some(path) => {
+            output::write_file(path, text.as_bytes(), &[], args.force)?;
+            output::stderr(&format!(
+                "wrote {} with {} questions; fill in every answer, then run `airisk validate {}`\n",
+                path.display(),
+                checklist.question_count(),
+                path.display()
+            ));
+        }
+        None => output::stdout(&text)?,
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// Checklists loaded so far, by what named them: many answer files share one.
+#[derive(Default)]
+struct ChecklistCache {
+    loaded: HashMap<(Vec<String>, Option<PathBuf>), Rc<Checklist>>,
+}
+
+/// An answer file, parsed, with the checklist it is checked against.
+struct Prepared {
+    source: SourceFile,
+    file: AnswerFile,
+    named: Vec<Spec>,
+    checklist: Rc<Checklist>,
+}
+
+/// Why an answer file could not be checked at all (exit 2).
+enum Unusable {
+    /// A one-line error.
+    Message(String),
+    /// Diagnostics about the answer file itself (a YAML syntax error).
+    Diagnostics(Box<SourceFile>, Vec<Diagnostic>),
+}
+
+/// Paths that an answer file's `checklist:` may name: relative YAML files inside the
+/// answer file's folder. Anything else must come from `--checklist`.
+fn check_named_path(spec: &Spec) -> Result<(), String> {
+    let Spec::Path(path) = spec else { return Ok(()) };
+    let yaml_ext = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let inside = path.is_relative()
+        && !path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+    if path.to_string_lossy().contains("://") {
+        return Err(format!("`checklist: {}` is a URL; airisk never fetches anything; download the checklist and pass it with --checklist", path.display()));
+    }
+    if !yaml_ext || !inside {
+        return Err(format!(
+            "`checklist: {}` must be a .yaml file inside the answer file's folder; pass other checklists with --checklist",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+fn prepare(path: &Path, args: &cli::ChecklistArg, cache: &mut ChecklistCache) -> Result<Prepared, Unusable> {
+    let source = SourceFile::read(path).map_err(|e| Unusable::Message(format!("{e:#}")))?;
+    let file: AnswerFile = match yaml::from_str(&source.text) {
+        Ok(file) => file,
+        Err(err) => {
+            let mut d = Diagnostic::error(diag::Code::YamlSyntax, format!("invalid YAML: {}", err.message))
+                .help("fix the syntax first; `airisk init` shows the expected layout");
+            if let (Some(line), Some(column)) = (err.line, err.column) {
+                d = d.at_position(line, column);
+            }
+            let mut diagnostics = vec![d];
+            diag::resolve(&source, &mut diagnostics);
+            return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
+        }
+    };
+    let named = match validate::named_checklists(&file) {
+        Ok(named) => named,
+        Err(d) if !args.checklists.is_empty() => {
+            // The override decides; the field's problem is still reported by validate.
+            let _ = d;
+            Vec::new()
+        }
+        Err(d) => {
+            let mut diagnostics = vec![d];
+            diag::resolve(&source, &mut diagnostics);
+            return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
+        }
+    };
+    let (specs, from_file): (Vec<Spec>, bool) = if !args.checklists.is_empty() {
+        (args.checklists.iter().map(|s| Spec::parse(s)).collect(), false)
+    } else if named.is_empty() {
+        (vec![Spec::parse(checklist::DEFAULT_CHECKLIST)], false)
+    } else {
+        (named.clone(), true)
+    };
+    let base = if from_file { source.base_dir().map(Path::to_path_buf) } else { None };
+    let key = (specs.iter().map(ToString::to_string).collect::<Vec<_>>(), base.clone());
+    let checklist = if let Some(c) = cache.loaded.get(&key) {
+        Rc::clone(c)
+    } else {
+        let mut parts = Vec::new();
+        for spec in &specs {
+            if from_file {
+                check_named_path(spec).map_err(|m| Unusable::Message(format!("{}: {m}", source.name)))?;
+            }
+            match checklist::load(spec, base.as_deref()) {
+                Ok(loaded) => parts.push(loaded.checklist),
+                Err(LoadError::Io(err)) if from_file => {
+                    return Err(Unusable::Message(format!("{}: checklist: {err:#}", source.name)));
+                }
+                Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
+                // A checklist named inside an answer file is untrusted: say that it is
+                // invalid, never print its contents.
+                Err(LoadError::Invalid { source: cl, diagnostics }) if from_file => {
+                    let _ = diagnostics;
+                    return Err(Unusable::Message(format!(
+                        "{}: checklist {} is not a valid checklist (check it with `airisk lint`)",
+                        source.name, cl.name
+                    )));
+                }
+                Err(LoadError::Invalid { source: cl, diagnostics }) => {
+                    return Err(Unusable::Diagnostics(cl, diagnostics));
+                }
+            }
+        }
+        let combined = Rc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
+        cache.loaded.insert(key, Rc::clone(&combined));
+        combined
+    };
+    Ok(Prepared {
+        source,
+        file,
+        named,
+        checklist,
+    })
+}
+
+fn report_unusable(unusable: Unusable, format: DiagFormat, ctx: &Ctx, json: &mut Vec<serde_json::Value>) {
+    match unusable {
+        Unusable::Message(message) => match format {
+            DiagFormat::Json => json.push(serde_json::json!({"error": message})),
+            DiagFormat::Github => output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A"))),
+            DiagFormat::Text => output::stderr(&format!("error: {message}\n")),
+        },
+        Unusable::Diagnostics(source, diagnostics) => emit(&source, &diagnostics, format, ctx, json),
+    }
+}
+
+fn emit(source: &SourceFile, diagnostics: &[Diagnostic], format: DiagFormat, ctx: &Ctx, json: &mut Vec<serde_json::Value>) {
+    match format {
+        DiagFormat::Text => output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err)),
+        DiagFormat::Github => {
+            let _ = output::stdout(&diag::render_github(diagnostics));
+        }
+        DiagFormat::Json => {
+            let (errors, _) = diag::count(diagnostics);
+            json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics}));
+        }
+    }
+}
+
+/// Validates one prepared file; diagnostics resolved against it.
+fn check(prepared: &Prepared) -> (Vec<Diagnostic>, Option<Responses>) {
+    let (mut diagnostics, responses) = validate::validate(
+        &prepared.file,
+        &prepared.checklist,
+        &prepared.named,
+        prepared.source.base_dir(),
+    );
+    if !diagnostics.is_empty() {
+        diag::resolve(&prepared.source, &mut diagnostics);
+    }
+    (diagnostics, responses)
+}
+
+fn summary_line(name: &str, diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = diag::count(diagnostics);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if errors == 0 && warnings == 0 {
+        format!("{name}: valid\n")
+    } else if errors == 0 {
+        format!("{name}: valid, with {}\n", plural(warnings, "warning"))
+    } else {
+        format!("{name}: invalid: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
+    }
+}
+
+fn validate_files(args: &cli::ValidateArgs, ctx: &Ctx) -> Result<u8> {
+    let mut cache = ChecklistCache::default();
+    let mut worst = exit::SUCCESS;
+    let mut json = Vec::new();
+    let (mut total_errors, mut total_warnings) = (0, 0);
+    for path in &args.files {
+        match prepare(path, &args.checklist, &mut cache) {
+            Err(unusable) => {
+                report_unusable(unusable, args.format, ctx, &mut json);
+                worst = exit::ERROR;
+            }
+            Ok(prepared) => {
+                let (diagnostics, _) = check(&prepared);
+                let (errors, warnings) = diag::count(&diagnostics);
+                total_errors += errors;
+                total_warnings += warnings;
+                emit(&prepared.source, &diagnostics, args.format, ctx, &mut json);
+                if args.format == DiagFormat::Text {
+                    output::stderr(&summary_line(&prepared.source.name, &diagnostics));
+                }
+                if errors > 0 || (args.deny_warnings && warnings > 0) {
+                    worst = worst.max(exit::FAILURE);
+                }
+            }
+        }
+    }
+    if args.format == DiagFormat::Json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "files": json,
+            "errors": total_errors,
+            "warnings": total_warnings,
+        });
+        output::stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+    }
+    Ok(worst)
+}
+
+/// Reads and compiles `--rules` files against a checklist.
+fn extra_rules(paths: &[PathBuf], checklist: &Checklist, ctx: &Ctx) -> Result<(Vec<SourceFile>, RuleSet)> {
+    let mut sources = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let source = SourceFile::read(path)?;
+        let file: rules::RulesFile = match yaml::from_str(&source.text) {
+            Ok(file) => file,
+            Err(err) => {
+                let mut d = Diagnostic::error(diag::Code::YamlSyntax, format!("not a valid rules file: {}", err.message));
+                if let (Some(line), Some(column)) = (err.line, err.column) {
+                    d = d.at_position(line, column);
+                }
+                let mut diagnostics = vec![d];
+                diag::resolve(&source, &mut diagnostics);
+                output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+                bail!("{} is not a valid rules file", source.name);
+            }
+        };
+        sources.push(source);
+        files.push(file);
+    }
+    let rule_sources: Vec<RuleSource<'_>> = sources
+        .iter()
+        .zip(&files)
+        .map(|(source, file)| RuleSource {
+            source,
+            rules: &file.rules,
+            first_index: 0,
+        })
+        .collect();
+    match rules::compile(checklist, &rule_sources, &checklist.ruleset) {
+        Ok(set) => Ok((sources, set)),
+        Err(diagnostics) => {
+            let refs: Vec<&SourceFile> = sources.iter().collect();
+            output::stderr(&diag::render_text(&refs, &diagnostics, ctx.color_err));
+            bail!("the rules files have {} errors", diagnostics.len())
+        }
+    }
+}
+
+/// Everything needed to assess one answer file.
+struct Evaluated {
+    prepared: Prepared,
+    responses: Responses,
+    rules_files: Vec<SourceFile>,
+    ruleset: RuleSet,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Validates and prepares an assessment; `Err(code)` when it cannot go on (diagnostics
+/// already printed).
+fn evaluate(file: &Path, checklist: &cli::ChecklistArg, rules_paths: &[PathBuf], ctx: &Ctx) -> Result<Result<Evaluated, u8>> {
+    let mut cache = ChecklistCache::default();
+    let prepared = match prepare(file, checklist, &mut cache) {
+        Ok(p) => p,
+        Err(unusable) => {
+            report_unusable(unusable, DiagFormat::Text, ctx, &mut Vec::new());
+            return Ok(Err(exit::ERROR));
+        }
+    };
+    let (diagnostics, responses) = check(&prepared);
+    let Some(responses) = responses else {
+        output::stderr(&diag::render_text(&[&prepared.source], &diagnostics, ctx.color_err));
+        output::stderr(&summary_line(&prepared.source.name, &diagnostics));
+        output::stderr("error: the answers are invalid; fix them before assessing\n");
+        return Ok(Err(exit::FAILURE));
+    };
+    let (rules_files, extra) = extra_rules(rules_paths, &prepared.checklist, ctx)?;
+    let mut ruleset = prepared.checklist.ruleset.clone();
+    ruleset.merge(extra);
+    Ok(Ok(Evaluated {
+        prepared,
+        responses,
+        rules_files,
+        ruleset,
+        warnings: diagnostics,
+    }))
+}
+
+fn build<'a>(e: &'a Evaluated) -> Result<Assessment<'a>> {
+    Ok(assess::assess(assess::Inputs {
+        checklist: &e.prepared.checklist,
+        rules: &e.ruleset,
+        responses: &e.responses,
+        answers: &e.prepared.source,
+        rules_files: &e.rules_files,
+        warnings: e.warnings.clone(),
+        date: assess::assessment_date()?,
+    }))
+}
+
+fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, ctx)? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let assessment = build(&evaluated)?;
+    if !assessment.warnings.is_empty() && args.format != cli::AssessFormat::Json {
+        output::stderr(&diag::render_text(&[&evaluated.prepared.source], &assessment.warnings, ctx.color_err));
+    }
+    let text = match args.format {
+        cli::AssessFormat::Table => crate::term::assessment(&assessment, ctx.color_out),
+        cli::AssessFormat::Json => serde_json::to_string_pretty(&assessment)? + "\n",
+        cli::AssessFormat::Github => crate::report::github_annotations(&assessment),
+    };
+    output::stdout(&text)?;
+    let failing = assessment.findings.iter().filter(|f| f.severity >= args.fail_on).count();
+    if failing > 0 {
+        output::stderr(&format!(
+            "{} open finding{} at or above {} (--fail-on {})\n",
+            failing,
+            if failing == 1 { "" } else { "s" },
+            args.fail_on,
+            args.fail_on
+        ));
+        return Ok(exit::FAILURE);
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
+    let template = match &args.template {
+        Some(path) => Some(SourceFile::read(path)?),
+        None => None,
+    };
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, ctx)? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let assessment = build(&evaluated)?;
+    let text = crate::report::render(&assessment, args.format, template.as_ref())?;
+    match &args.output {
+        Some(path) => {
+            let mut inputs = vec![args.file.clone()];
+            inputs.extend(args.rules.iter().cloned());
+            inputs.extend(args.template.iter().cloned());
+            inputs.extend(evaluated.prepared.checklist.sources.iter().filter_map(|s| s.path.clone()));
+            output::write_file(path, text.as_bytes(), &inputs, true)
+                .with_context(|| "the report was not written".to_owned())?;
+        }
+        None => output::stdout(&text)?,
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn diff(args: &cli::DiffArgs, ctx: &Ctx) -> Result<u8> {
+    let old = match evaluate(&args.old, &args.checklist, &[], ctx)? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let new = match evaluate(&args.new, &args.checklist, &[], ctx)? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let old_assessment = build(&old)?;
+    let new_assessment = build(&new)?;
+    let text = crate::report::diff(&old_assessment, &new_assessment, args.format)?;
+    output::stdout(&text)?;
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,502 @@
+//! The assessment: findings, per-section summaries, the overall rating and the scores.
+//!
+//! This is the one model every output renders (terminal table, JSON, Markdown, HTML);
+//! no renderer computes risk. The method is explained in the README ("How risk is rated").
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::checklist::{Checklist, ChecklistMeta, Question, QuestionRef, Scoring, Severity};
+use crate::diag::Diagnostic;
+use crate::rules::RuleSet;
+use crate::validate::{AnswerValue, Implementation, Project, Response, Responses};
+use crate::yaml::{self, Seg};
+
+/// Version of the JSON serialization; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The overall risk rating, `none` when no finding is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Rating {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::None => "none",
+            Rating::Low => "low",
+            Rating::Medium => "medium",
+            Rating::High => "high",
+            Rating::Critical => "critical",
+        }
+    }
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BySeverity {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl BySeverity {
+    fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Low => self.low += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::High => self.high += 1,
+            Severity::Critical => self.critical += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.critical + self.high + self.medium + self.low
+    }
+
+    /// The rating these findings give; see the README for the reasoning.
+    pub fn rating(&self) -> Rating {
+        if self.critical > 0 {
+            Rating::Critical
+        } else if self.high > 0 || self.medium >= 3 {
+            Rating::High
+        } else if self.medium > 0 || self.low >= 5 {
+            Rating::Medium
+        } else if self.low > 0 {
+            Rating::Low
+        } else {
+            Rating::None
+        }
+    }
+}
+
+/// Where an answer sits in the answer file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// One open finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding<'c> {
+    pub rule: &'c str,
+    pub question: &'c str,
+    pub section: &'c str,
+    pub severity: Severity,
+    pub answer: AnswerValue,
+    pub finding: &'c str,
+    pub recommendation: &'c str,
+    pub references: &'c [String],
+    pub location: Location,
+    /// Index into `questions`, for templates that link a finding to its answer.
+    #[serde(skip)]
+    pub ordinal: usize,
+}
+
+/// Per-section summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionSummary<'c> {
+    pub id: &'c str,
+    pub title: &'c str,
+    pub checklist: &'c str,
+    pub questions: usize,
+    pub y: usize,
+    pub n: usize,
+    pub na: usize,
+    pub findings: BySeverity,
+    pub rating: Rating,
+    /// 0 to 100; `None` when every question is NA.
+    pub score: Option<f64>,
+    /// ML Test Score points of the section (ml-test-score checklists only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
+}
+
+/// One question with its answer, for the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionResult<'c> {
+    pub id: &'c str,
+    pub section: &'c str,
+    pub question: &'c Question,
+    pub response: &'c Response,
+    pub findings: usize,
+}
+
+/// Google's ML Test Score, for checklists with `scoring: ml-test-score`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MlTestScore {
+    pub sections: Vec<(String, f64)>,
+    /// The minimum over sections.
+    pub score: f64,
+    pub band: &'static str,
+}
+
+/// Identity of the tool that made the assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// An input file and its SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    pub role: &'static str,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Totals over the whole checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub questions: usize,
+    pub y: usize,
+    pub n: usize,
+    pub na: usize,
+    pub findings: BySeverity,
+}
+
+/// Everything known about one assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment<'c> {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub date: String,
+    pub project: Project,
+    pub checklist: ChecklistInfo<'c>,
+    pub inputs: Vec<Input>,
+    pub rating: Rating,
+    pub readiness: Option<f64>,
+    pub totals: Totals,
+    pub sections: Vec<SectionSummary<'c>>,
+    pub findings: Vec<Finding<'c>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ml_test_score: Option<MlTestScore>,
+    pub warnings: Vec<Diagnostic>,
+    pub questions: Vec<QuestionResult<'c>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistInfo<'c> {
+    pub id: &'c str,
+    pub version: &'c str,
+    pub title: &'c str,
+    pub parts: &'c [ChecklistMeta],
+}
+
+/// What an assessment is made from.
+pub struct Inputs<'c> {
+    pub checklist: &'c Checklist,
+    pub rules: &'c RuleSet,
+    pub responses: &'c Responses,
+    pub answers: &'c crate::source::SourceFile,
+    pub rules_files: &'c [crate::source::SourceFile],
+    pub warnings: Vec<Diagnostic>,
+    pub date: String,
+}
+
+/// Credit a question earns towards readiness, out of its weight.
+fn credit(answer: AnswerValue, has_finding: bool, weight: f64) -> Option<f64> {
+    match answer {
+        AnswerValue::NA => None,
+        AnswerValue::N => Some(0.0),
+        AnswerValue::Y if has_finding => Some(weight / 2.0),
+        AnswerValue::Y => Some(weight),
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Points of one ML Test Score test.
+fn points(response: &Response) -> f64 {
+    match (response.answer, response.implementation) {
+        (AnswerValue::Y, Some(Implementation::Automated)) => 1.0,
+        (AnswerValue::Y, _) => 0.5,
+        _ => 0.0,
+    }
+}
+
+/// The paper's interpretation of a final ML Test Score.
+pub fn ml_test_score_band(score: f64) -> &'static str {
+    if score <= 0.0 {
+        "more of a research project than a productionized system"
+    } else if score <= 1.0 {
+        "not totally untested, but serious holes in reliability are likely"
+    } else if score <= 2.0 {
+        "a first pass at basic productionization, more investment may be needed"
+    } else if score <= 3.0 {
+        "reasonably tested, but more automation is possible"
+    } else if score <= 5.0 {
+        "strong automated testing and monitoring, fit for mission-critical systems"
+    } else {
+        "exceptional levels of automated testing and monitoring"
+    }
+}
+
+/// Runs the rules and summarises. Findings are sorted by severity (highest first), then
+/// checklist order, then rule id.
+pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
+    let Inputs {
+        checklist,
+        rules,
+        responses,
+        answers,
+        rules_files,
+        warnings,
+        date,
+    } = inputs;
+    let by_ordinal = &responses.by_ordinal;
+    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    fired.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.anchor.ordinal.cmp(&b.anchor.ordinal))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut per_question = vec![0_usize; by_ordinal.len()];
+    for rule in &fired {
+        per_question[rule.anchor.ordinal] += 1;
+    }
+    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor));
+    let findings: Vec<Finding<'c>> = fired
+        .iter()
+        .map(|rule| {
+            let question = checklist.get(rule.anchor);
+            let (line, column) = locations.get(&rule.anchor.ordinal).copied().unwrap_or((None, None));
+            Finding {
+                rule: &rule.id,
+                question: &question.id,
+                section: &checklist.sections[rule.anchor.section].id,
+                severity: rule.severity,
+                answer: by_ordinal[rule.anchor.ordinal].answer,
+                finding: rule.finding.trim(),
+                recommendation: rule.recommendation.trim(),
+                references: &rule.references,
+                location: Location {
+                    file: answers.name.clone(),
+                    line,
+                    column,
+                },
+                ordinal: rule.anchor.ordinal,
+            }
+        })
+        .collect();
+
+    let mut sections = Vec::with_capacity(checklist.sections.len());
+    let mut questions = Vec::with_capacity(by_ordinal.len());
+    let mut total_credit = 0.0;
+    let mut total_weight = 0.0;
+    let mut totals = Totals {
+        questions: by_ordinal.len(),
+        y: 0,
+        n: 0,
+        na: 0,
+        findings: BySeverity::default(),
+    };
+    let mut section_findings = vec![BySeverity::default(); checklist.sections.len()];
+    for finding in &findings {
+        totals.findings.add(finding.severity);
+    }
+    for rule in &fired {
+        section_findings[rule.anchor.section].add(rule.severity);
+    }
+    for (qref, question) in checklist.questions() {
+        let QuestionRef { section, ordinal, .. } = qref;
+        let response = &by_ordinal[ordinal];
+        questions.push(QuestionResult {
+            id: &question.id,
+            section: &checklist.sections[section].id,
+            question,
+            response,
+            findings: per_question[ordinal],
+        });
+    }
+    for (si, section) in checklist.sections.iter().enumerate() {
+        let mut summary = SectionSummary {
+            id: &section.id,
+            title: &section.title,
+            checklist: &section.checklist,
+            questions: section.questions.len(),
+            y: 0,
+            n: 0,
+            na: 0,
+            findings: section_findings[si],
+            rating: section_findings[si].rating(),
+            score: None,
+            points: None,
+        };
+        let mut credit_sum = 0.0;
+        let mut weight_sum = 0.0;
+        let mut points_sum = 0.0;
+        for result in questions.iter().filter(|q| q.section == section.id.as_str()) {
+            match result.response.answer {
+                AnswerValue::Y => summary.y += 1,
+                AnswerValue::N => summary.n += 1,
+                AnswerValue::NA => summary.na += 1,
+            }
+            let weight = f64::from(result.question.severity.weight());
+            if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
+                credit_sum += c;
+                weight_sum += weight;
+            }
+            points_sum += points(result.response);
+        }
+        totals.y += summary.y;
+        totals.n += summary.n;
+        totals.na += summary.na;
+        total_credit += credit_sum;
+        total_weight += weight_sum;
+        summary.score = (weight_sum > 0.0).then(|| round1(100.0 * credit_sum / weight_sum));
+        if checklist.scoring == Scoring::MlTestScore {
+            summary.points = Some(points_sum);
+        }
+        sections.push(summary);
+    }
+    let ml_test_score = (checklist.scoring == Scoring::MlTestScore).then(|| {
+        let per: Vec<(String, f64)> = sections
+            .iter()
+            .map(|s| (s.id.to_owned(), s.points.unwrap_or(0.0)))
+            .collect();
+        let score = per.iter().map(|(_, p)| *p).fold(f64::INFINITY, f64::min);
+        let score = if score.is_finite() { score } else { 0.0 };
+        MlTestScore {
+            sections: per,
+            score,
+            band: ml_test_score_band(score),
+        }
+    });
+    let mut inputs = vec![Input {
+        role: "answers",
+        path: answers.name.clone(),
+        sha256: answers.sha256(),
+    }];
+    for part in &checklist.parts {
+        inputs.push(Input {
+            role: "checklist",
+            path: part.source.clone(),
+            sha256: part.sha256.clone(),
+        });
+    }
+    for file in rules_files {
+        inputs.push(Input {
+            role: "rules",
+            path: file.name.clone(),
+            sha256: file.sha256(),
+        });
+    }
+    Assessment {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "airisk",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        date,
+        project: responses.project.clone(),
+        checklist: ChecklistInfo {
+            id: &checklist.id,
+            version: &checklist.version,
+            title: &checklist.title,
+            parts: &checklist.parts,
+        },
+        inputs,
+        rating: totals.findings.rating(),
+        readiness: (total_weight > 0.0).then(|| round1(100.0 * total_credit / total_weight)),
+        totals,
+        sections,
+        findings,
+        ml_test_score,
+        warnings,
+        questions,
+    }
+}
+
+/// Lines of the answers that findings point at, found in one position pass.
+fn locate_answers(
+    answers: &crate::source::SourceFile,
+    checklist: &Checklist,
+    anchors: impl Iterator<Item = QuestionRef>,
+) -> HashMap<usize, (Option<usize>, Option<usize>)> {
+    let mut wanted = Vec::new();
+    let mut ordinal_of = HashMap::new();
+    for anchor in anchors {
+        let id = &checklist.get(anchor).id;
+        let path = vec![Seg::Key("answers".into()), Seg::Key(id.clone())];
+        if ordinal_of.insert(path.clone(), anchor.ordinal).is_none() {
+            wanted.push(path);
+        }
+    }
+    if wanted.is_empty() {
+        return HashMap::new();
+    }
+    yaml::locate(&answers.text, &wanted)
+        .into_iter()
+        .filter_map(|(path, pos)| {
+            let point = pos.key.unwrap_or(pos.value);
+            ordinal_of.get(&path).map(|&o| (o, (Some(point.line), Some(point.column))))
+        })
+        .collect()
+}
+
+/// Today's date, or the date of `SOURCE_DATE_EPOCH` when set, as YYYY-MM-DD (UTC).
+pub fn assessment_date() -> anyhow::Result<String> {
+    let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let seconds: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{value}`"))?;
+            time::OffsetDateTime::from_unix_timestamp(seconds)
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH `{value}` is out of range"))?
+        }
+        Err(_) => time::OffsetDateTime::now_utc(),
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Ok(timestamp.format(&format)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rating_escalates_with_counts() {
+        let r = |critical, high, medium, low| BySeverity { critical, high, medium, low }.rating();
+        assert_eq!(r(0, 0, 0, 0), Rating::None);
+        assert_eq!(r(0, 0, 0, 4), Rating::Low);
+        assert_eq!(r(0, 0, 0, 5), Rating::Medium);
+        assert_eq!(r(0, 0, 2, 0), Rating::Medium);
+        assert_eq!(r(0, 0, 3, 0), Rating::High);
+        assert_eq!(r(0, 1, 0, 0), Rating::High);
+        assert_eq!(r(1, 0, 0, 0), Rating::Critical);
+    }
+
+    #[test]
+    fn credit_halves_for_y_with_a_finding_and_skips_na() {
+        assert_eq!(credit(AnswerValue::Y, false, 3.0), Some(3.0));
+        assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
+        assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
+        assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
+    }
+
+    #[test]
+    fn ml_test_score_bands_follow_the_paper() {
+        assert!(ml_test_score_band(0.0).contains("research"));
+        assert!(ml_test_score_band(1.0).contains("serious holes"));
+        assert!(ml_test_score_band(1.5).contains("first pass"));
+        assert!(ml_test_score_band(3.0).contains("reasonably"));
+        assert!(ml_test_score_band(5.0).contains("mission-critical"));
+        assert!(ml_test_score_band(5.5).contains("exceptional"));
+    }
+}

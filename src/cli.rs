@@ -1,0 +1,262 @@
+//! The command line: every flag and subcommand, with help and examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::checklist::Severity;
+use crate::diag::DiagFormat;
+
+const EXAMPLES: &str = "\
+Examples:
+  airisk init -o airisk.yaml                 write an answer template for the default checklist
+  airisk validate airisk.yaml                check it; every problem with file:line:column
+  airisk assess airisk.yaml --fail-on high   rate the risk; exit 1 on a high or critical finding
+  airisk report airisk.yaml --format html -o report.html
+";
+
+/// Assess AI systems against a security risk-control checklist.
+///
+/// Teams answer a YAML checklist (Y, N or NA, with a written justification for every
+/// answer). airisk validates the answers with exact diagnostics, runs a rule engine that
+/// turns gaps into findings with a severity and a recommendation, rates the overall risk
+/// and renders a Markdown or HTML report.
+///
+/// Exit status: 0 success; 1 invalid answers or a finding at or above --fail-on;
+/// 2 usage error, unreadable or unparseable input, or an internal error.
+#[derive(Debug, Parser)]
+#[command(name = "airisk", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in checklists: id, version, title, number of questions.
+    #[command(after_help = "Example:\n  airisk checklists")]
+    Checklists(ChecklistsArgs),
+
+    /// Print a checklist's sections and questions.
+    #[command(after_help = "Examples:\n  airisk show\n  airisk show genai-addendum --format markdown\n  airisk show ./our-checklist.yaml --format json")]
+    Show(ShowArgs),
+
+    /// Write an answer template with every question, its guidance and an empty answer.
+    #[command(after_help = "Examples:\n  airisk init > airisk.yaml\n  airisk init --checklist ml-test-score -o mlts.yaml\n  airisk init --checklist ai-risk-control --checklist genai-addendum -o airisk.yaml")]
+    Init(InitArgs),
+
+    /// Check answer files; report every problem with file:line:column.
+    #[command(after_help = "Examples:\n  airisk validate airisk.yaml\n  airisk validate answers/*.yaml --format github\n  airisk validate airisk.yaml --deny-warnings")]
+    Validate(ValidateArgs),
+
+    /// Validate, run the rules and print the risk table.
+    #[command(after_help = "Examples:\n  airisk assess airisk.yaml\n  airisk assess airisk.yaml --fail-on high\n  airisk assess airisk.yaml --rules team-rules.yaml --format json")]
+    Assess(AssessArgs),
+
+    /// Render the risk report in Markdown or HTML.
+    #[command(after_help = "Examples:\n  airisk report airisk.yaml --format html -o report.html\n  SOURCE_DATE_EPOCH=1700000000 airisk report airisk.yaml --format markdown -o REPORT.md\n  airisk report airisk.yaml --format html --template my-report.html.j2 -o report.html")]
+    Report(ReportArgs),
+
+    /// Check checklist files and their rules for authoring mistakes.
+    #[command(after_help = "Example:\n  airisk lint checklists/*.yaml")]
+    Lint(LintArgs),
+
+    /// Print a JSON Schema for editors (answers or checklist files).
+    #[command(after_help = "Example:\n  airisk schema answers > airisk.schema.json")]
+    Schema(SchemaArgs),
+
+    /// Compare two assessments of the same project.
+    #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
+    Diff(DiffArgs),
+
+    /// Print shell completions.
+    #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A built-in checklist id (optionally id@version) or a path to a checklist file.
+    #[arg(default_value = crate::checklist::DEFAULT_CHECKLIST)]
+    pub checklist: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+/// Checklist selection shared by the commands that read answer files.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ChecklistArg {
+    /// Checklist to use instead of the answer file's `checklist:` field: a built-in id,
+    /// id@version, or a path. Repeat to combine checklists.
+    #[arg(long = "checklist", short = 'c', value_name = "CHECKLIST")]
+    pub checklists: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Checklist to answer (repeat to answer several together).
+    #[arg(long = "checklist", short = 'c', value_name = "CHECKLIST")]
+    pub checklists: Vec<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Answer files to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+    pub format: DiagFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The answer file to assess.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Extra rules files, added to the checklist's own rules.
+    #[arg(long = "rules", short = 'r', value_name = "R")]
+    pub rules: Vec<PathBuf>,
+    /// Exit 1 when an open finding is at or above this severity. Default: critical.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Severity::Critical)]
+    pub fail_on: Severity,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
+    pub format: AssessFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// Per-section table and findings, for a terminal.
+    Table,
+    /// The assessment model (stable, with schema_version).
+    Json,
+    /// GitHub Actions annotations, one per finding.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The answer file to report on.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Extra rules files, added to the checklist's own rules.
+    #[arg(long = "rules", short = 'r', value_name = "R")]
+    pub rules: Vec<PathBuf>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// A minijinja template to use instead of the built-in one (see docs/templates.md).
+    #[arg(long, value_name = "T")]
+    pub template: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Checklist files to check.
+    #[arg(required = true, value_name = "CHECKLIST_FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+    pub format: DiagFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Answers,
+    Checklist,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier answer file.
+    pub old: PathBuf,
+    /// The later answer file.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,119 @@
+//! `airisk init`: an answer template with every question, ready to fill in.
+//!
+//! The unfilled template is valid YAML; validating it reports one `unanswered` error per
+//! question (and the empty project name), never a parse error.
+
+use std::fmt::Write as _;
+
+use crate::checklist::{Checklist, Scoring};
+
+const WIDTH: usize = 92;
+
+/// The template text. `names` are what `checklist:` should say (id@version or paths).
+pub fn template(checklist: &Checklist, names: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# airisk answer file: {}", one_line(&checklist.title));
+    out.push_str("# Answer every question Y, N or NA, and justify every answer in `elaboration`, NA included.\n");
+    out.push_str("# Y: the control is in place. N: it is missing or only partly in place. NA: it cannot apply\n");
+    out.push_str("# to this system (say why). Only Y, N and NA, in capitals, are accepted.\n");
+    if checklist.scoring == Scoring::MlTestScore {
+        out.push_str("# ML Test Score: a Y answer also says `implementation: manual` (done by hand, results\n");
+        out.push_str("# documented: 0.5 point) or `implementation: automated` (runs repeatedly: 1 point).\n");
+    }
+    out.push_str("# Check it with: airisk validate <this file>\n\n");
+    let quoted: Vec<String> = names.iter().map(|n| yaml_scalar(n)).collect();
+    if quoted.len() == 1 {
+        let _ = writeln!(out, "checklist: {}", quoted[0]);
+    } else {
+        let _ = writeln!(out, "checklist: [{}]", quoted.join(", "));
+    }
+    out.push_str("project:\n  name:            # required: the system being assessed\n  owner:\n  description:\n  version:\n  contact:\n");
+    out.push_str("answers:\n");
+    for section in &checklist.sections {
+        let _ = writeln!(out, "\n  # ==== {} ({}) ====", one_line(&section.title), section.id);
+        if !section.description.trim().is_empty() {
+            comment(&mut out, "  # ", &section.description);
+        }
+        for q in &section.questions {
+            out.push('\n');
+            let na = if q.na_allowed { "NA accepted" } else { "NA not accepted" };
+            let _ = writeln!(
+                out,
+                "  # {} · severity {} · {na} · at least {} characters",
+                q.id, q.severity, q.min_elaboration
+            );
+            comment(&mut out, "  # Q: ", &q.question);
+            if !q.guidance.trim().is_empty() {
+                comment(&mut out, "  # Guidance: ", &q.guidance);
+            }
+            if !q.references.is_empty() {
+                comment(&mut out, "  # References: ", &q.references.join(", "));
+            }
+            let _ = writeln!(out, "  {}:", q.id);
+            out.push_str("    answer:\n    elaboration:\n    evidence: []\n");
+            if checklist.scoring == Scoring::MlTestScore {
+                out.push_str("    implementation:      # manual | automated, for a Y answer\n");
+            }
+        }
+    }
+    out
+}
+
+/// A scalar that YAML reads back as the same text.
+fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c))
+        && !text.starts_with(['-', '.', '@']);
+    if plain {
+        text.to_owned()
+    } else {
+        // A JSON string is a valid YAML double-quoted scalar.
+        serde_json::Value::String(text.to_owned()).to_string()
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes `text` as comment lines starting with `first`, wrapped to the width.
+fn comment(out: &mut String, first: &str, text: &str) {
+    let indent = format!("  #{}", " ".repeat(first.len().saturating_sub(3)));
+    let mut line = first.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line.clone_from(&indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_are_quoted_only_when_needed() {
+        assert_eq!(yaml_scalar("ai-risk-control@1.0"), "ai-risk-control@1.0");
+        assert_eq!(yaml_scalar("my list.yaml"), "\"my list.yaml\"");
+        assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
+    }
+
+    #[test]
+    fn comments_wrap_and_never_break_yaml() {
+        let mut out = String::new();
+        comment(&mut out, "  # Q: ", &"word ".repeat(60));
+        assert!(out.lines().all(|l| l.starts_with("  #") && l.chars().count() <= WIDTH + 10));
+        assert!(out.lines().count() > 2);
+    }
+}

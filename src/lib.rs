@@ -1,0 +1,57 @@
+//! airisk: assess AI systems against a security risk-control checklist.
+//!
+//! The data flow is `source` (read) → `yaml` (parse) → `checklist` / `answers` (model) →
+//! `validate` (diagnostics) → `rules` + `assess` (findings, rating) → `term` / `report`
+//! (render) → `output` (write). See ARCHITECTURE.md.
+
+pub mod answers;
+pub mod app;
+pub mod assess;
+pub mod checklist;
+pub mod cli;
+pub mod diag;
+pub mod init;
+pub mod lint;
+pub mod output;
+pub mod quality;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod term;
+pub mod validate;
+pub mod yaml;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit statuses: part of the interface, asserted by the tests.
+pub mod exit {
+    /// Valid, and no open finding at or above `--fail-on`.
+    pub const SUCCESS: u8 = 0;
+    /// Invalid answers, or a finding at or above the threshold.
+    pub const FAILURE: u8 = 1;
+    /// Usage error, unreadable or unparseable input, internal error.
+    pub const ERROR: u8 = 2;
+}
+
+/// Parses the command line, runs the command and returns the exit status.
+pub fn run() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { exit::ERROR } else { exit::SUCCESS };
+            // clap formats help, version and usage errors itself (with colour when fit).
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match app::run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            output::stderr(&format!("error: {err:#}\n"));
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

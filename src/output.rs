@@ -1,0 +1,88 @@
+//! The output layer: the only place that writes to stdout, stderr or files.
+//!
+//! Files are written atomically (a temporary file in the same folder, then a rename), so
+//! a reader never sees half a report and an interrupted run leaves the old file intact.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// Writes to stdout. A closed pipe (`airisk show | head -1`) is not an error.
+pub fn stdout(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err).context("writing to standard output"),
+        _ => Ok(()),
+    }
+}
+
+/// Writes to stderr, ignoring failures: there is nowhere left to report them.
+pub fn stderr(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+/// Writes `contents` to `path` atomically. Refuses to replace any of `inputs` and, unless
+/// `force`, an existing file.
+pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool) -> Result<()> {
+    let shown = path.display();
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!("cannot write {shown}: the folder {} does not exist", dir.display());
+    }
+    if path.is_dir() {
+        bail!("cannot write {shown}: it is a directory");
+    }
+    if let Ok(target) = path.canonicalize() {
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i == target) {
+                bail!("refusing to write {shown}: it is one of the inputs");
+            }
+        }
+        if !force {
+            bail!("{shown} already exists; use --force to overwrite it");
+        }
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".airisk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write {shown}: cannot create a temporary file in {}", dir.display()))?;
+    temp.write_all(contents)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write {shown}"))?;
+    temp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {shown}"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_existing_files_without_force_and_inputs_always() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.md");
+        write_file(&out, b"one", &[], false).unwrap();
+        let err = write_file(&out, b"two", &[], false).unwrap_err();
+        assert!(err.to_string().contains("--force"), "{err}");
+        write_file(&out, b"two", &[], true).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"two");
+        let err = write_file(&out, b"three", std::slice::from_ref(&out), true).unwrap_err();
+        assert!(err.to_string().contains("inputs"), "{err}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"two");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn missing_folder_is_a_clear_error() {
+        let err = write_file(Path::new("/nonexistent-airisk/dir/r.md"), b"x", &[], false).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}

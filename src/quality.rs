@@ -1,0 +1,146 @@
+//! Elaboration quality checks that every checklist gets, beyond length.
+//!
+//! Each has its own diagnostic code; a checklist raises or silences them under `checks:`.
+//! They are heuristics, so they default to warnings: they point a reviewer at answers
+//! worth a second read.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::answers::Entry;
+use crate::checklist::{Checklist, QualityCheck};
+use crate::diag::{Code, Diagnostic};
+use crate::path;
+use crate::validate::{AnswerValue, Response, quality_level};
+
+/// Shorter texts repeat by chance ("Handled by the platform team."), so are not compared.
+const MIN_DUPLICATE_LENGTH: usize = 40;
+
+#[allow(clippy::expect_used)] // constant patterns, covered by the tests below
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in quality pattern compiles")
+}
+
+/// Phrases that say a control is not (yet) in place.
+static CONTRADICTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(not yet|we do not|we don'?t|we have not|we haven'?t|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))\b",
+    )
+});
+
+/// Words that give a reason why a question does not apply.
+static REASON: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)\b(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)\b")
+});
+
+/// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
+static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\d|/|\b(automat\w*|pipeline|ci|review\w*|test\w*|monitor\w*|log\w*|audit\w*|schedul\w*|script|tool|dashboard|alert\w*|polic\w*|procedure|runbook|registry|checklist|encrypt\w*|sign\w*|vault|scan\w*|approv\w*|ticket|documented|recorded|tracked|version\w*)\b",
+    )
+});
+
+/// Runs every quality check on the answers that passed the basic checks.
+pub fn check(checklist: &Checklist, entries: &[(String, Entry)], slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
+    let _ = entries;
+    let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
+    let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
+    let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
+    let evidence_level = quality_level(checklist, QualityCheck::YWithoutEvidence);
+    let mut first_with_text: HashMap<String, &str> = HashMap::new();
+    for (qref, question) in checklist.questions() {
+        let Some(response) = &slots[qref.ordinal] else {
+            continue;
+        };
+        let id = question.id.as_str();
+        let at = || path!["answers", id, "elaboration"];
+        let text = response.elaboration.trim();
+        if let Some(level) = duplicate_level
+            && text.chars().count() >= MIN_DUPLICATE_LENGTH
+        {
+            let normalised = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            match first_with_text.get(&normalised) {
+                Some(first) => out.push(
+                    Diagnostic::new(level, Code::DuplicateElaboration, format!("the elaboration is the same as for `{first}`"))
+                        .at(at())
+                        .question(id)
+                        .help("explain how this question in particular is addressed; a pasted answer rarely fits two controls"),
+                ),
+                None => {
+                    first_with_text.insert(normalised, id);
+                }
+            }
+        }
+        match response.answer {
+            AnswerValue::Y => {
+                if let Some(level) = contradiction_level
+                    && let Some(found) = CONTRADICTION.find(text)
+                {
+                    out.push(
+                        Diagnostic::new(
+                            level,
+                            Code::ContradictingElaboration,
+                            format!("answered Y, but the elaboration says \"{}\"", found.as_str()),
+                        )
+                        .at(at())
+                        .question(id)
+                        .help("if the control is not fully in place yet, answer N and describe the plan"),
+                    );
+                }
+                if let Some(level) = evidence_level
+                    && response.evidence.is_empty()
+                    && !SPECIFICS.is_match(text)
+                {
+                    out.push(
+                        Diagnostic::new(level, Code::YWithoutEvidence, "answered Y, but names no evidence, practice or tool")
+                            .at(at())
+                            .question(id)
+                            .help("say how the control works (tool, process, frequency, owner) or list `evidence:`"),
+                    );
+                }
+            }
+            AnswerValue::NA => {
+                if let Some(level) = reason_level
+                    && !REASON.is_match(text)
+                {
+                    out.push(
+                        Diagnostic::new(level, Code::NaWithoutReason, "answered NA without saying why the question does not apply")
+                            .at(at())
+                            .question(id)
+                            .help("state what about the system makes the control irrelevant, e.g. \"no personal data is processed because ...\""),
+                    );
+                }
+            }
+            AnswerValue::N => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contradiction_phrases() {
+        assert!(CONTRADICTION.is_match("Drift monitoring is planned for Q3."));
+        assert!(CONTRADICTION.is_match("We do not have this yet"));
+        assert!(CONTRADICTION.is_match("Not yet, but soon"));
+        assert!(!CONTRADICTION.is_match("Drift is monitored hourly by Evidently; alerts go to the on-call rota."));
+    }
+
+    #[test]
+    fn reason_words() {
+        assert!(REASON.is_match("The system does not process personal data."));
+        assert!(REASON.is_match("Not relevant because the model runs offline."));
+        assert!(!REASON.is_match("Handled elsewhere by the platform group"));
+    }
+
+    #[test]
+    fn specifics() {
+        assert!(SPECIFICS.is_match("Reviewed quarterly by the data owner."));
+        assert!(SPECIFICS.is_match("Stored in docs/model-card.md"));
+        assert!(!SPECIFICS.is_match("Yes, we take care of this properly."));
+    }
+}

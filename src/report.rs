@@ -1,0 +1,255 @@
+//! Reports: Markdown and HTML from minijinja templates, plus GitHub annotations and diffs.
+//!
+//! Templates are named by their output (`report.html.j2`, `report.md.j2`) so minijinja
+//! escapes HTML in HTML templates and nowhere else; Markdown gets its own escaping
+//! filters, below. Answer text is never rendered as a template and never marked safe.
+
+use std::fmt::Write as _;
+
+use anyhow::{Result, anyhow};
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use crate::assess::Assessment;
+use crate::cli::{ListFormat, ReportFormat};
+use crate::source::SourceFile;
+
+const HTML_TEMPLATE: &str = include_str!("../templates/report.html.j2");
+const MARKDOWN_TEMPLATE: &str = include_str!("../templates/report.md.j2");
+
+/// Name under which a template is registered; the extension decides auto-escaping.
+fn template_name(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Html => "report.html.j2",
+        ReportFormat::Markdown => "report.md.j2",
+    }
+}
+
+/// The environment every report is rendered in: strict undefined, our filters.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("md", |text: &str| markdown_escape(text));
+    env.add_filter("md_cell", |text: &str| markdown_cell(text));
+    env.add_filter("md_block", |text: &str| markdown_block(text));
+    env.add_filter("excerpt", |text: &str, max: Option<usize>| excerpt(text, max.unwrap_or(160)));
+    env.add_filter("oneline", |text: &str| one_line(text));
+    env.add_filter("score", |value: Value| -> String {
+        match f64::try_from(value) {
+            Ok(v) => format!("{v:.1}"),
+            Err(_) => "n/a".to_owned(),
+        }
+    });
+    env
+}
+
+/// Renders a report. A user template replaces the built-in one; its errors name its line.
+pub fn render(assessment: &Assessment<'_>, format: ReportFormat, template: Option<&SourceFile>) -> Result<String> {
+    let mut env = environment();
+    let name = template_name(format);
+    let (text, shown) = match template {
+        Some(source) => (source.text.clone(), source.name.clone()),
+        None => (
+            match format {
+                ReportFormat::Html => HTML_TEMPLATE,
+                ReportFormat::Markdown => MARKDOWN_TEMPLATE,
+            }
+            .to_owned(),
+            format!("<builtin>/{name}"),
+        ),
+    };
+    env.add_template_owned(name, text).map_err(|e| template_error(&e, &shown))?;
+    let tmpl = env.get_template(name).map_err(|e| template_error(&e, &shown))?;
+    let ctx = Value::from(Serde(assessment));
+    tmpl.render(ctx).map_err(|e| template_error(&e, &shown))
+}
+
+fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
+    let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    anyhow!("template {shown}{line}: {}{detail}", err.kind())
+}
+
+/// Flattens white space to single spaces.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters, cut at a word and marked with an ellipsis.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = one_line(text);
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// Escapes text for inline Markdown: nothing in it can start markup, a link, an image,
+/// raw HTML or an entity. Newlines become spaces, so it is safe in a table cell too,
+/// except for pipes, which [`markdown_cell`] handles.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in one_line(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{' | '}' | '$' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    // A cell or line that starts with a list or heading marker stays text.
+    if let Some(first) = out.chars().next()
+        && matches!(first, '-' | '+' | '=' | '>')
+    {
+        out.insert(0, '\\');
+    }
+    if let Some(dot) = out.find(['.', ')'])
+        && dot > 0
+        && out[..dot].chars().all(|c| c.is_ascii_digit())
+    {
+        out.insert(dot, '\\');
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell: [`markdown_escape`], never empty.
+pub fn markdown_cell(text: &str) -> String {
+    let escaped = markdown_escape(text);
+    if escaped.is_empty() { " ".to_owned() } else { escaped }
+}
+
+/// Escapes multi-line text as Markdown paragraphs: each paragraph is escaped inline, so
+/// no line can become a heading, list, quote, code block or table.
+pub fn markdown_block(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(markdown_escape)
+        .collect();
+    paragraphs.join("\n\n")
+}
+
+/// `assess --format github`: one annotation per finding, on the answer's line.
+pub fn github_annotations(a: &Assessment<'_>) -> String {
+    let mut out = String::new();
+    for f in &a.findings {
+        let level = match f.severity {
+            crate::checklist::Severity::Critical | crate::checklist::Severity::High => "error",
+            crate::checklist::Severity::Medium => "warning",
+            crate::checklist::Severity::Low => "notice",
+        };
+        let mut d = crate::diag::Diagnostic::new(
+            crate::diag::Level::Error,
+            crate::diag::Code::Unanswered,
+            format!("[{}] {} ({}: {})", f.severity, one_line(f.finding), f.rule, f.question),
+        )
+        .in_file(&f.location.file)
+        .help(one_line(f.recommendation));
+        d.line = f.location.line;
+        d.column = f.location.column;
+        let line = crate::diag::render_github(std::slice::from_ref(&d));
+        // Reuse the escaping; swap in the finding's level and title.
+        let line = line
+            .replacen("::error ", &format!("::{level} "), 1)
+            .replacen("title=airisk unanswered", &format!("title=airisk {}", f.rule), 1);
+        out.push_str(&line);
+    }
+    let _ = writeln!(
+        out,
+        "::notice title=airisk::overall risk {}; {} findings",
+        a.rating.as_str(),
+        a.findings.len()
+    );
+    out
+}
+
+/// `airisk diff`: what changed between two assessments.
+pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> Result<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let old_rules: BTreeSet<(&str, &str)> = old.findings.iter().map(|f| (f.rule, f.question)).collect();
+    let new_rules: BTreeSet<(&str, &str)> = new.findings.iter().map(|f| (f.rule, f.question)).collect();
+    let opened: Vec<_> = new.findings.iter().filter(|f| !old_rules.contains(&(f.rule, f.question))).collect();
+    let closed: Vec<_> = old.findings.iter().filter(|f| !new_rules.contains(&(f.rule, f.question))).collect();
+    let old_answers: BTreeMap<&str, &str> = old.questions.iter().map(|q| (q.id, q.response.answer.as_str())).collect();
+    let mut changed = Vec::new();
+    for q in &new.questions {
+        let now = q.response.answer.as_str();
+        match old_answers.get(q.id) {
+            Some(before) if *before != now => changed.push((q.id, (*before).to_owned(), now)),
+            None => changed.push((q.id, "-".to_owned(), now)),
+            _ => {}
+        }
+    }
+    if format == ListFormat::Json {
+        let value = serde_json::json!({
+            "schema_version": 1,
+            "rating": {"old": old.rating, "new": new.rating},
+            "readiness": {"old": old.readiness, "new": new.readiness},
+            "opened": opened,
+            "closed": closed,
+            "answers_changed": changed.iter().map(|(id, a, b)| serde_json::json!({"question": id, "old": a, "new": b})).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&value)? + "\n");
+    }
+    let mut out = String::new();
+    let readiness = |r: Option<f64>| r.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
+    let _ = writeln!(out, "Overall risk: {} -> {}", old.rating.as_str(), new.rating.as_str());
+    let _ = writeln!(out, "Readiness:    {} -> {}", readiness(old.readiness), readiness(new.readiness));
+    let _ = writeln!(out, "\nFindings closed ({}):", closed.len());
+    for f in &closed {
+        let _ = writeln!(out, "  - [{}] {} ({}): {}", f.severity, f.question, f.rule, excerpt(f.finding, 100));
+    }
+    let _ = writeln!(out, "\nFindings opened ({}):", opened.len());
+    for f in &opened {
+        let _ = writeln!(out, "  + [{}] {} ({}): {}", f.severity, f.question, f.rule, excerpt(f.finding, 100));
+    }
+    let _ = writeln!(out, "\nAnswers changed ({}):", changed.len());
+    for (id, before, after) in &changed {
+        let _ = writeln!(out, "  {id}: {before} -> {after}");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escape_neutralises_structure() {
+        assert_eq!(markdown_escape("a | b"), "a \\| b");
+        assert_eq!(markdown_escape("# title"), "\\# title");
+        assert_eq!(markdown_escape("- item"), "\\- item");
+        assert_eq!(markdown_escape("> quote"), "&gt; quote");
+        assert_eq!(markdown_escape("1. first"), "1\\. first");
+        assert_eq!(markdown_escape("line\nbreak"), "line break");
+        assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
+        assert_eq!(markdown_escape("[x](javascript:alert(1))"), "\\[x\\]\\(javascript:alert\\(1\\)\\)");
+        assert_eq!(markdown_escape("![i](http://e/x.png)"), "\\!\\[i\\]\\(http://e/x.png\\)");
+        assert_eq!(markdown_escape("`code`"), "\\`code\\`");
+        assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
+        assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
+    }
+
+    #[test]
+    fn markdown_block_keeps_paragraphs_but_no_blocks() {
+        let out = markdown_block("# heading\n\n    code\n\n- list\n> quote");
+        assert_eq!(out, "\\# heading\n\ncode\n\n\\- list &gt; quote");
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four five", 12), "one two…");
+    }
+}

@@ -1,0 +1,489 @@
+//! The rule language: declarative conditions on answers that produce findings.
+//!
+//! Rules are written as [`RuleDef`] (serde, strict), compiled once into [`RuleSet`]
+//! (question ids resolved to indices, regexes built) and then evaluated against the
+//! responses. Compilation collects every problem with its document path; the syntax is
+//! documented in `docs/rules.md`.
+
+use std::collections::HashMap;
+
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::{Checklist, QuestionRef, Severity};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::source::SourceFile;
+use crate::validate::{AnswerValue, Implementation, Response, is_placeholder};
+use crate::yaml::{DocPath, Seg};
+
+/// Longest regular expression accepted in a rule.
+pub const MAX_REGEX_LENGTH: usize = 1_000;
+/// Largest compiled regular expression, in bytes.
+pub const MAX_REGEX_SIZE: usize = 1 << 20;
+/// Deepest nesting of `all` / `any` / `not`.
+pub const MAX_CONDITION_DEPTH: usize = 32;
+/// Most rules in one assessment (checklist plus every rules file).
+pub const MAX_RULES: usize = 1_000_000;
+
+/// A rule as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleDef {
+    pub id: String,
+    pub when: ConditionDef,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub question: Option<String>,
+    pub finding: String,
+    pub recommendation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// A condition as written: either a test on `question`, or one combinator.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConditionDef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<ConditionDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<ConditionDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<ConditionDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Vec<AnswerValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elaboration_missing: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elaboration_shorter_than: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elaboration_placeholder: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elaboration_matches: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elaboration_not_matches: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_case: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_missing: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementation: Option<Vec<Implementation>>,
+}
+
+/// An extra rules file given with `--rules`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesFile {
+    pub rules: Vec<RuleDef>,
+}
+
+/// One check of a test.
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// Bit set of accepted answers (Y = 1, N = 2, NA = 4).
+    AnswerIn(u8),
+    ElaborationMissing,
+    ElaborationShorterThan(usize),
+    ElaborationPlaceholder,
+    Matches(Regex),
+    NotMatches(Regex),
+    EvidenceMissing,
+    /// Bit set: manual = 1, automated = 2.
+    ImplementationIn(u8),
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Test { ordinal: usize, checks: Vec<Check> },
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub condition: Condition,
+    pub severity: Severity,
+    /// The question the finding is attached to.
+    pub anchor: QuestionRef,
+    pub finding: String,
+    pub recommendation: String,
+    pub references: Vec<String>,
+    /// Where the rule was written: a checklist part or a rules file.
+    pub origin: String,
+}
+
+/// Every rule of an assessment, with an index from question to the rules naming it.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// For each question ordinal, the rules whose condition names it.
+    pub by_question: Vec<Vec<usize>>,
+}
+
+/// Rules from one place, with the document path prefix of its `rules:` list.
+pub struct RuleSource<'a> {
+    pub source: &'a SourceFile,
+    pub rules: &'a [RuleDef],
+    /// Index of each rule in the file's `rules:` list (they may be a slice of a larger list).
+    pub first_index: usize,
+}
+
+fn bit(answer: AnswerValue) -> u8 {
+    match answer {
+        AnswerValue::Y => 1,
+        AnswerValue::N => 2,
+        AnswerValue::NA => 4,
+    }
+}
+
+fn implementation_bit(implementation: Implementation) -> u8 {
+    match implementation {
+        Implementation::Manual => 1,
+        Implementation::Automated => 2,
+    }
+}
+
+/// Compiles rules from several sources. Returns the rule set, or every diagnostic, each
+/// resolved against its own file.
+pub fn compile(checklist: &Checklist, sources: &[RuleSource<'_>], taken: &RuleSet) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut all_diagnostics = Vec::new();
+    let mut set = RuleSet {
+        rules: Vec::new(),
+        by_question: vec![Vec::new(); checklist.question_count()],
+    };
+    let mut ids: HashMap<String, String> =
+        taken.rules.iter().map(|r| (r.id.clone(), r.origin.clone())).collect();
+    let mut regexes: HashMap<(String, bool), Regex> = HashMap::new();
+    let total: usize = sources.iter().map(|s| s.rules.len()).sum();
+    if total > MAX_RULES {
+        return Err(vec![Diagnostic::error(
+            Code::LimitExceeded,
+            format!("{total} rules is more than the limit of {MAX_RULES}"),
+        )]);
+    }
+    for rs in sources {
+        let mut diagnostics = Vec::new();
+        for (offset, def) in rs.rules.iter().enumerate() {
+            let index = rs.first_index + offset;
+            let at = |rest: &[Seg]| -> DocPath {
+                let mut path = vec![Seg::Key("rules".into()), Seg::Index(index)];
+                path.extend_from_slice(rest);
+                path
+            };
+            if !crate::checklist::is_valid_id(&def.id) {
+                diagnostics.push(
+                    Diagnostic::error(Code::InvalidId, format!("rule id `{}` is not lower-case kebab-case", def.id))
+                        .at(at(&[Seg::Key("id".into())])),
+                );
+            }
+            if let Some(first) = ids.insert(def.id.clone(), rs.source.name.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(Code::DuplicateId, format!("rule id `{}` is used twice", def.id))
+                        .at(at(&[Seg::Key("id".into())]))
+                        .help(format!("it is already defined in {first}; rule ids must be unique")),
+                );
+            }
+            let mut compiler = Compiler {
+                checklist,
+                diagnostics: &mut diagnostics,
+                regexes: &mut regexes,
+                first_question: None,
+                named: Vec::new(),
+            };
+            let condition = compiler.condition(&def.when, at(&[Seg::Key("when".into())]), 0);
+            let first_question = compiler.first_question;
+            let named = std::mem::take(&mut compiler.named);
+            let anchor = match &def.question {
+                Some(id) => match checklist.lookup(id) {
+                    Some(r) => Some(r),
+                    None => {
+                        diagnostics.push(unknown_question(checklist, id, at(&[Seg::Key("question".into())])));
+                        None
+                    }
+                },
+                None => first_question,
+            };
+            for (field, text) in [("finding", &def.finding), ("recommendation", &def.recommendation)] {
+                if text.trim().is_empty() {
+                    diagnostics.push(
+                        Diagnostic::error(Code::EmptyText, format!("the rule's {field} is empty"))
+                            .at(at(&[Seg::Key(field.into())])),
+                    );
+                }
+            }
+            if let (Some(condition), Some(anchor)) = (condition, anchor) {
+                let severity = def.severity.unwrap_or(checklist.get(anchor).severity);
+                let rule_index = set.rules.len();
+                let mut named = named;
+                named.sort_unstable();
+                named.dedup();
+                for ordinal in named {
+                    set.by_question[ordinal].push(rule_index);
+                }
+                set.rules.push(Rule {
+                    id: def.id.clone(),
+                    condition,
+                    severity,
+                    anchor,
+                    finding: def.finding.clone(),
+                    recommendation: def.recommendation.clone(),
+                    references: def.references.clone(),
+                    origin: rs.source.name.clone(),
+                });
+            }
+        }
+        crate::diag::resolve(rs.source, &mut diagnostics);
+        all_diagnostics.extend(diagnostics);
+    }
+    if all_diagnostics.is_empty() {
+        Ok(set)
+    } else {
+        Err(all_diagnostics)
+    }
+}
+
+fn unknown_question(checklist: &Checklist, id: &str, at: DocPath) -> Diagnostic {
+    let d = Diagnostic::error(Code::InvalidRule, format!("the rule names an unknown question `{id}`")).at(at);
+    match did_you_mean(id, checklist.question_ids()) {
+        Some(near) => d.help(format!("did you mean `{near}`?")),
+        None => d.help("use the id of a question of the checklist (`airisk show`)"),
+    }
+}
+
+struct Compiler<'a, 'd> {
+    checklist: &'a Checklist,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    /// Compiled patterns by (pattern, ignore-case): large checklists repeat a few patterns.
+    regexes: &'d mut HashMap<(String, bool), Regex>,
+    first_question: Option<QuestionRef>,
+    named: Vec<usize>,
+}
+
+impl Compiler<'_, '_> {
+    fn condition(&mut self, def: &ConditionDef, at: DocPath, depth: usize) -> Option<Condition> {
+        if depth > MAX_CONDITION_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::error(Code::LimitExceeded, format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"))
+                    .at(at),
+            );
+            return None;
+        }
+        let combinators = usize::from(def.all.is_some()) + usize::from(def.any.is_some()) + usize::from(def.not.is_some());
+        let has_test = def.question.is_some() || has_checks(def);
+        if combinators > 1 || (combinators == 1 && has_test) {
+            self.diagnostics.push(
+                Diagnostic::error(Code::InvalidRule, "a condition is either a test on one question or one of all / any / not")
+                    .at(at)
+                    .help("nest the parts: `all: [ {question: a, answer: [N]}, {any: [...]} ]`"),
+            );
+            return None;
+        }
+        let child = |key: &str, i: Option<usize>| {
+            let mut path = at.clone();
+            path.push(Seg::Key(key.to_owned()));
+            if let Some(i) = i {
+                path.push(Seg::Index(i));
+            }
+            path
+        };
+        if let Some(list) = def.all.as_ref().or(def.any.as_ref()) {
+            let key = if def.all.is_some() { "all" } else { "any" };
+            if list.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidRule, format!("`{key}` has no conditions")).at(child(key, None)),
+                );
+                return None;
+            }
+            let parts: Vec<Option<Condition>> = list
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.condition(c, child(key, Some(i)), depth + 1))
+                .collect();
+            let parts: Option<Vec<Condition>> = parts.into_iter().collect();
+            return parts.map(|p| if def.all.is_some() { Condition::All(p) } else { Condition::Any(p) });
+        }
+        if let Some(inner) = &def.not {
+            return self
+                .condition(inner, child("not", None), depth + 1)
+                .map(|c| Condition::Not(Box::new(c)));
+        }
+        let Some(id) = &def.question else {
+            self.diagnostics.push(
+                Diagnostic::error(Code::InvalidRule, "the condition names no question")
+                    .at(at)
+                    .help("add `question: <id>` and a check such as `answer: [N]`"),
+            );
+            return None;
+        };
+        let Some(qref) = self.checklist.lookup(id) else {
+            self.diagnostics.push(unknown_question(self.checklist, id, child("question", None)));
+            return None;
+        };
+        self.first_question.get_or_insert(qref);
+        self.named.push(qref.ordinal);
+        let checks = self.checks(def, &at)?;
+        if checks.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(Code::InvalidRule, format!("the test on `{id}` has no check"))
+                    .at(at)
+                    .help("add a check such as `answer: [N]` or `elaboration-matches: \"...\"` (docs/rules.md)"),
+            );
+            return None;
+        }
+        Some(Condition::Test {
+            ordinal: qref.ordinal,
+            checks,
+        })
+    }
+
+    fn checks(&mut self, def: &ConditionDef, at: &DocPath) -> Option<Vec<Check>> {
+        let mut checks = Vec::new();
+        let mut ok = true;
+        if let Some(answers) = &def.answer {
+            if answers.is_empty() {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidRule, "`answer` lists no answers").at(field(at, "answer")),
+                );
+                ok = false;
+            }
+            checks.push(Check::AnswerIn(answers.iter().fold(0, |acc, a| acc | bit(*a))));
+        }
+        if def.elaboration_missing == Some(true) {
+            checks.push(Check::ElaborationMissing);
+        }
+        if let Some(n) = def.elaboration_shorter_than {
+            checks.push(Check::ElaborationShorterThan(n));
+        }
+        if def.elaboration_placeholder == Some(true) {
+            checks.push(Check::ElaborationPlaceholder);
+        }
+        let ignore_case = def.ignore_case == Some(true);
+        for (key, pattern, negate) in [
+            ("elaboration-matches", &def.elaboration_matches, false),
+            ("elaboration-not-matches", &def.elaboration_not_matches, true),
+        ] {
+            let Some(pattern) = pattern else { continue };
+            let cache_key = (pattern.clone(), ignore_case);
+            let built = match self.regexes.get(&cache_key) {
+                Some(re) => Ok(re.clone()),
+                None => build_regex(pattern, ignore_case).inspect(|re| {
+                    self.regexes.insert(cache_key, re.clone());
+                }),
+            };
+            match built {
+                Ok(re) => checks.push(if negate { Check::NotMatches(re) } else { Check::Matches(re) }),
+                Err(message) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::InvalidRule, message)
+                            .at(field(at, key))
+                            .help("rules use the syntax of Rust's regex crate: no look-around or back-references"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if def.evidence_missing == Some(true) {
+            checks.push(Check::EvidenceMissing);
+        }
+        if let Some(kinds) = &def.implementation {
+            checks.push(Check::ImplementationIn(kinds.iter().fold(0, |acc, k| acc | implementation_bit(*k))));
+        }
+        ok.then_some(checks)
+    }
+}
+
+fn has_checks(def: &ConditionDef) -> bool {
+    def.answer.is_some()
+        || def.elaboration_missing.is_some()
+        || def.elaboration_shorter_than.is_some()
+        || def.elaboration_placeholder.is_some()
+        || def.elaboration_matches.is_some()
+        || def.elaboration_not_matches.is_some()
+        || def.ignore_case.is_some()
+        || def.evidence_missing.is_some()
+        || def.implementation.is_some()
+}
+
+fn field(at: &DocPath, key: &str) -> DocPath {
+    let mut path = at.clone();
+    path.push(Seg::Key(key.to_owned()));
+    path
+}
+
+/// Builds a rule regex within the size limits.
+pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
+    if pattern.len() > MAX_REGEX_LENGTH {
+        return Err(format!(
+            "the regular expression has {} characters, more than the limit of {MAX_REGEX_LENGTH}",
+            pattern.len()
+        ));
+    }
+    RegexBuilder::new(pattern)
+        .case_insensitive(ignore_case)
+        .size_limit(MAX_REGEX_SIZE)
+        .dfa_size_limit(MAX_REGEX_SIZE)
+        .build()
+        .map_err(|err| format!("invalid regular expression: {}", err.to_string().lines().last().unwrap_or("")))
+}
+
+impl Check {
+    fn holds(&self, response: &Response) -> bool {
+        let text = response.elaboration.trim();
+        match self {
+            Check::AnswerIn(bits) => bits & bit(response.answer) != 0,
+            Check::ElaborationMissing => text.is_empty(),
+            Check::ElaborationShorterThan(n) => text.chars().count() < *n,
+            Check::ElaborationPlaceholder => is_placeholder(text),
+            Check::Matches(re) => re.is_match(text),
+            Check::NotMatches(re) => !re.is_match(text),
+            Check::EvidenceMissing => response.evidence.is_empty(),
+            Check::ImplementationIn(bits) => response
+                .implementation
+                .is_some_and(|i| bits & implementation_bit(i) != 0),
+        }
+    }
+}
+
+impl Condition {
+    /// Whether the condition holds for the responses (indexed by question ordinal).
+    pub fn holds(&self, responses: &[Response]) -> bool {
+        match self {
+            Condition::All(parts) => parts.iter().all(|c| c.holds(responses)),
+            Condition::Any(parts) => parts.iter().any(|c| c.holds(responses)),
+            Condition::Not(inner) => !inner.holds(responses),
+            Condition::Test { ordinal, checks } => {
+                let response = &responses[*ordinal];
+                checks.iter().all(|c| c.holds(response))
+            }
+        }
+    }
+}
+
+impl RuleSet {
+    /// Appends another set compiled against the same checklist.
+    pub fn merge(&mut self, other: RuleSet) {
+        let offset = self.rules.len();
+        if self.by_question.len() < other.by_question.len() {
+            self.by_question.resize(other.by_question.len(), Vec::new());
+        }
+        for (ordinal, indices) in other.by_question.into_iter().enumerate() {
+            self.by_question[ordinal].extend(indices.into_iter().map(|i| i + offset));
+        }
+        self.rules.extend(other.rules);
+    }
+
+    /// The rules that fire, in rule order.
+    pub fn evaluate<'a>(&'a self, responses: &'a [Response]) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules.iter().filter(move |rule| rule.condition.holds(responses))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,723 @@
+//! Checks an answer file against its checklist and turns it into [`Responses`].
+//!
+//! Every problem is collected, none stops the others; positions are filled in by
+//! [`crate::diag::resolve`] afterwards. What is accepted as an answer is decided here,
+//! in [`parse_answer`], and documented in the README.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::answers::{AnswerFile, AnswerMap, ENTRY_KEYS, Entry, FILE_KEYS, PROJECT_KEYS, Raw};
+use crate::checklist::{Checklist, QualityCheck, Scoring, Spec};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::path;
+use crate::quality;
+
+/// A team's answer to one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub enum AnswerValue {
+    Y,
+    N,
+    NA,
+}
+
+impl AnswerValue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerValue::Y => "Y",
+            AnswerValue::N => "N",
+            AnswerValue::NA => "NA",
+        }
+    }
+}
+
+/// How an ML Test Score test is done, when it is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Implementation {
+    Manual,
+    Automated,
+}
+
+/// One validated answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub answer: AnswerValue,
+    pub elaboration: String,
+    pub evidence: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implementation: Option<Implementation>,
+}
+
+/// The `project:` block.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Project {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// A valid answer file: the project and one response per question, in checklist order.
+#[derive(Debug, Clone)]
+pub struct Responses {
+    pub project: Project,
+    pub by_ordinal: Vec<Response>,
+}
+
+/// The checklists an answer file names in `checklist:` (absent: none).
+pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Diagnostic> {
+    let wrong = |raw: &Raw| {
+        Diagnostic::error(
+            Code::WrongType,
+            format!("`checklist` must be a checklist id, id@version or path, not {}", raw.describe()),
+        )
+        .at(path!["checklist"])
+        .help("write for example: checklist: ai-risk-control@1.0")
+    };
+    match &file.checklist {
+        None | Some(Raw::Null) => Ok(Vec::new()),
+        Some(Raw::Str(text)) if !text.trim().is_empty() => Ok(vec![Spec::parse(text.trim())]),
+        Some(Raw::Seq(items)) if !items.is_empty() => items
+            .iter()
+            .map(|item| match item {
+                Raw::Str(text) if !text.trim().is_empty() => Ok(Spec::parse(text.trim())),
+                other => Err(wrong(other)),
+            })
+            .collect(),
+        Some(other) => Err(wrong(other)),
+    }
+}
+
+/// Checks a parsed answer file. Returns every diagnostic and, when there is no error,
+/// the responses. `named` is what the file's `checklist:` names (compared with the
+/// checklist actually used) and `base` the folder evidence paths are relative to.
+pub fn validate(
+    file: &AnswerFile,
+    checklist: &Checklist,
+    named: &[Spec],
+    base: Option<&Path>,
+) -> (Vec<Diagnostic>, Option<Responses>) {
+    let mut out = Vec::new();
+    if let Some(raw) = &file.not_a_map {
+        out.push(
+            Diagnostic::error(
+                Code::WrongType,
+                format!("an answer file must be a mapping with checklist, project and answers, not {}", raw.describe()),
+            )
+            .at_position(1, 1)
+            .help("start from `airisk init`, which writes a complete template"),
+        );
+        return (out, None);
+    }
+    for key in &file.unknown {
+        out.push(unknown_key(key, FILE_KEYS, path![key.as_str()], "top-level"));
+    }
+    for key in &file.duplicates {
+        out.push(
+            Diagnostic::error(Code::DuplicateKey, format!("`{key}` appears more than once"))
+                .at_key(path![key.as_str()])
+                .help("keep one; YAML would silently drop all but one"),
+        );
+    }
+    check_checklist_field(file, checklist, named, &mut out);
+    let project = check_project(file.project.as_ref(), &mut out);
+
+    let mut slots: Vec<Option<Response>> = vec![None; checklist.question_count()];
+    let entries: &[(String, Entry)] = match &file.answers {
+        AnswerMap::Entries(entries) => entries,
+        AnswerMap::Absent => {
+            out.push(
+                Diagnostic::error(Code::MissingField, "the file has no `answers:` section")
+                    .at_position(1, 1)
+                    .help("add `answers:` with one entry per question; `airisk init` writes them all"),
+            );
+            &[]
+        }
+        AnswerMap::Wrong(raw) => {
+            out.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("`answers` must map question ids to answers, not {}", raw.describe()),
+                )
+                .at(path!["answers"]),
+            );
+            &[]
+        }
+    };
+    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+    let mut answered = vec![false; slots.len()];
+    for (id, entry) in entries {
+        if seen.insert(id.as_str(), ()).is_some() {
+            out.push(
+                Diagnostic::error(Code::DuplicateKey, format!("question `{id}` is answered more than once"))
+                    .at_key(path!["answers", id.as_str()])
+                    .question(id)
+                    .help("keep one answer per question; YAML would silently keep only the last"),
+            );
+            continue;
+        }
+        let Some(qref) = checklist.lookup(id) else {
+            let mut d = Diagnostic::error(
+                Code::UnknownQuestion,
+                format!("`{id}` is not a question of checklist {}", checklist.spec()),
+            )
+            .at_key(path!["answers", id.as_str()])
+            .question(id);
+            d = match did_you_mean(id, checklist.question_ids()) {
+                Some(near) => d.help(format!("did you mean `{near}`?")),
+                None => d.help("remove it, or check the checklist with `airisk show`"),
+            };
+            out.push(d);
+            continue;
+        };
+        answered[qref.ordinal] = true;
+        slots[qref.ordinal] = check_entry(id, entry, checklist, qref, base, &mut out);
+    }
+    if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
+        for (qref, question) in checklist.questions() {
+            if !answered[qref.ordinal] {
+                out.push(
+                    Diagnostic::error(Code::Unanswered, format!("question `{}` is not answered", question.id))
+                        .at_key(path!["answers", question.id.as_str()])
+                        .question(&question.id)
+                        .help(format!(
+                            "add `{}:` under `answers:` with `answer: Y|N|NA` and an elaboration",
+                            question.id
+                        )),
+                );
+            }
+        }
+    }
+    quality::check(checklist, entries, &slots, &mut out);
+    if out.iter().any(Diagnostic::is_error) {
+        return (out, None);
+    }
+    let by_ordinal: Option<Vec<Response>> = slots.into_iter().collect();
+    let responses = by_ordinal.map(|by_ordinal| Responses { project, by_ordinal });
+    (out, responses)
+}
+
+fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
+    let d = Diagnostic::error(Code::UnknownKey, format!("unknown {place} key `{key}`")).at_key(at);
+    match did_you_mean(key, known.iter().copied()) {
+        Some(near) => d.help(format!("did you mean `{near}`?")),
+        None => d.help(format!("the keys here are: {}", known.join(", "))),
+    }
+}
+
+fn check_checklist_field(file: &AnswerFile, checklist: &Checklist, named: &[Spec], out: &mut Vec<Diagnostic>) {
+    if file.checklist.is_none() || matches!(file.checklist, Some(Raw::Null)) {
+        out.push(
+            Diagnostic::warning(Code::MissingField, "the file does not say which checklist it answers")
+                .at_position(1, 1)
+                .help(format!("add `checklist: {}` at the top", checklist.spec().replace(" + ", ", "))),
+        );
+        return;
+    }
+    for spec in named {
+        let Spec::Builtin { id, version } = spec else {
+            continue;
+        };
+        match checklist.parts.iter().find(|p| &p.id == id) {
+            None => out.push(
+                Diagnostic::error(
+                    Code::ChecklistMismatch,
+                    format!("the file answers checklist `{id}`, but it is being checked against {}", checklist.spec()),
+                )
+                .at(path!["checklist"])
+                .help("drop --checklist to use the file's own, or fix the `checklist:` field"),
+            ),
+            Some(part) => {
+                if let Some(version) = version
+                    && *version != part.version
+                {
+                    out.push(
+                        Diagnostic::error(
+                            Code::ChecklistMismatch,
+                            format!(
+                                "the file answers `{id}` version {version}, but the checklist is version {}",
+                                part.version
+                            ),
+                        )
+                        .at(path!["checklist"])
+                        .help(format!(
+                            "review the answers against version {} (`airisk show {id}`), then write checklist: {id}@{}",
+                            part.version, part.version
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
+    let mut project = Project::default();
+    let entries = match raw {
+        Some(Raw::Map(entries)) => entries,
+        None | Some(Raw::Null) => {
+            out.push(
+                Diagnostic::error(Code::MissingField, "the file has no `project:` block")
+                    .at_position(1, 1)
+                    .help("add `project:` with at least `name: <your project>`"),
+            );
+            return project;
+        }
+        Some(other) => {
+            out.push(
+                Diagnostic::error(Code::WrongType, format!("`project` must be a mapping, not {}", other.describe()))
+                    .at(path!["project"])
+                    .help("write `project:` then `  name: <your project>` on the next line"),
+            );
+            return project;
+        }
+    };
+    let mut seen = Vec::new();
+    for (key, value) in entries {
+        if seen.contains(&key.as_str()) {
+            out.push(
+                Diagnostic::error(Code::DuplicateKey, format!("`project.{key}` appears more than once"))
+                    .at_key(path!["project", key.as_str()]),
+            );
+            continue;
+        }
+        seen.push(key);
+        let slot = match key.as_str() {
+            "name" => None,
+            "owner" => Some(&mut project.owner),
+            "description" => Some(&mut project.description),
+            "version" => Some(&mut project.version),
+            "contact" => Some(&mut project.contact),
+            _ => {
+                out.push(unknown_key(key, PROJECT_KEYS, path!["project", key.as_str()], "project"));
+                continue;
+            }
+        };
+        let text = match value {
+            Raw::Str(s) => Some(s.clone()),
+            Raw::Int(i) => Some(i.to_string()),
+            Raw::Float(f) => Some(f.to_string()),
+            Raw::Null => None,
+            other => {
+                out.push(
+                    Diagnostic::error(Code::WrongType, format!("`project.{key}` must be text, not {}", other.describe()))
+                        .at(path!["project", key.as_str()]),
+                );
+                None
+            }
+        };
+        match slot {
+            Some(slot) => *slot = text,
+            None => project.name = text.unwrap_or_default(),
+        }
+    }
+    if project.name.trim().is_empty() {
+        out.push(
+            Diagnostic::error(Code::MissingField, "`project.name` is missing or empty")
+                .at(path!["project", "name"])
+                .help("name the project being assessed: `name: Card fraud scoring`"),
+        );
+    }
+    project
+}
+
+/// What a raw answer means, or why it is refused and what to write instead.
+pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> {
+    let suggest = |given: &str| -> Option<AnswerValue> {
+        match given.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" | "true" | "ok" | "done" | "implemented" => Some(AnswerValue::Y),
+            "n" | "no" | "false" | "off" | "none" | "not yet" => Some(AnswerValue::N),
+            "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "-" => Some(AnswerValue::NA),
+            _ => None,
+        }
+    };
+    match raw {
+        Raw::Null => Ok(None),
+        Raw::Str(s) if s == "Y" => Ok(Some(AnswerValue::Y)),
+        Raw::Str(s) if s == "N" => Ok(Some(AnswerValue::N)),
+        Raw::Str(s) if s == "NA" => Ok(Some(AnswerValue::NA)),
+        Raw::Str(s) if s.trim().is_empty() => Ok(None),
+        Raw::Str(s) => Err(match suggest(s) {
+            Some(value) => (
+                format!("`{s}` is not an accepted answer"),
+                format!("write `answer: {}`; only Y, N and NA, in capitals, are accepted", value.as_str()),
+            ),
+            None => (
+                format!("`{}` is not an answer", truncate(s, 40)),
+                "answer Y, N or NA; a control that is only partly in place is N, with the details in the elaboration"
+                    .to_owned(),
+            ),
+        }),
+        Raw::Bool(b) => {
+            let value = if *b { "Y" } else { "N" };
+            Err((
+                format!("`{b}` is read by YAML as a boolean, not an answer"),
+                format!("write `answer: {value}`"),
+            ))
+        }
+        other => Err((
+            format!("the answer must be Y, N or NA, not {}", other.describe()),
+            "write `answer: Y`, `answer: N` or `answer: NA`".to_owned(),
+        )),
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Normalised placeholder texts: what people write when they mean to come back later.
+const PLACEHOLDERS: &[&str] = &[
+    "tbd", "tba", "tbc", "todo", "to do", "fixme", "xxx", "wip", "n/a", "na", "n.a.", "none", "nil", "null", "-",
+    "--", "---", "?", "??", "...", "…", "x", ".", "see above", "same as above", "as above", "see below", "ditto",
+    "pending", "to be done", "to be decided", "to be confirmed", "to be determined", "not applicable", "ok", "yes",
+    "no", "done", "y", "n", "placeholder", "test", "asdf",
+];
+
+/// Whether an elaboration is a placeholder rather than an explanation.
+pub fn is_placeholder(text: &str) -> bool {
+    let normalised = text.trim().trim_end_matches(['.', '!']).trim().to_lowercase();
+    let normalised = if normalised.is_empty() { text.trim().to_lowercase() } else { normalised };
+    PLACEHOLDERS.contains(&normalised.as_str()) || normalised.starts_with("lorem ipsum")
+}
+
+fn check_entry(
+    id: &str,
+    entry: &Entry,
+    checklist: &Checklist,
+    qref: crate::checklist::QuestionRef,
+    base: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Response> {
+    let question = checklist.get(qref);
+    let at = |field: &str| path!["answers", id, field];
+    if let Some(raw) = &entry.not_a_map {
+        let help = match parse_answer(raw) {
+            Ok(Some(value)) => format!(
+                "write it as a mapping:\n  {id}:\n    answer: {}\n    elaboration: <why>",
+                value.as_str()
+            ),
+            _ => "each answer is a mapping with `answer:` and `elaboration:`".to_owned(),
+        };
+        let code = if matches!(raw, Raw::Null) { Code::Unanswered } else { Code::WrongType };
+        let message = if matches!(raw, Raw::Null) {
+            format!("question `{id}` is not answered")
+        } else {
+            format!("the answer to `{id}` must be a mapping, not {}", raw.describe())
+        };
+        out.push(Diagnostic::error(code, message).at(path!["answers", id]).question(id).help(help));
+        return None;
+    }
+    for key in &entry.unknown {
+        out.push(unknown_key(key, ENTRY_KEYS, at(key), "answer").question(id));
+    }
+    for key in &entry.duplicates {
+        out.push(
+            Diagnostic::error(Code::DuplicateKey, format!("`{key}` appears more than once in this answer"))
+                .at_key(at(key))
+                .question(id),
+        );
+    }
+    let answer = match entry.answer.as_ref().map(parse_answer) {
+        None | Some(Ok(None)) => {
+            out.push(
+                Diagnostic::error(Code::Unanswered, format!("question `{id}` is not answered"))
+                    .at(at("answer"))
+                    .question(id)
+                    .help(format!("answer Y, N or NA: {}", one_line(&question.question))),
+            );
+            return None;
+        }
+        Some(Err((message, help))) => {
+            out.push(Diagnostic::error(Code::InvalidAnswer, message).at(at("answer")).question(id).help(help));
+            None
+        }
+        Some(Ok(Some(value))) => Some(value),
+    };
+    if answer == Some(AnswerValue::NA) && !question.na_allowed {
+        out.push(
+            Diagnostic::error(Code::NaNotAllowed, format!("NA is not accepted for `{id}`"))
+                .at(at("answer"))
+                .question(id)
+                .help("every system must answer this question Y or N; if the control is missing, answer N and explain"),
+        );
+    }
+    let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, out);
+    let evidence = check_evidence(id, entry.evidence.as_ref(), base, out);
+    let implementation = check_implementation(id, entry.implementation.as_ref(), answer, checklist.scoring, out);
+    Some(Response {
+        answer: answer?,
+        elaboration: elaboration?,
+        evidence: evidence?,
+        implementation,
+    })
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_elaboration(
+    id: &str,
+    raw: Option<&Raw>,
+    question: &crate::checklist::Question,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let at = path!["answers", id, "elaboration"];
+    let guidance = if question.guidance.trim().is_empty() {
+        "explain how the control is met, or why not".to_owned()
+    } else {
+        format!("a good elaboration: {}", one_line(&question.guidance))
+    };
+    let text = match raw {
+        Some(Raw::Str(text)) => text,
+        None | Some(Raw::Null) => {
+            out.push(
+                Diagnostic::error(Code::MissingElaboration, "the answer has no elaboration")
+                    .at(at)
+                    .question(id)
+                    .help(format!("every answer, NA included, needs a written justification; {guidance}")),
+            );
+            return None;
+        }
+        Some(other) => {
+            out.push(
+                Diagnostic::error(Code::WrongType, format!("the elaboration must be text, not {}", other.describe()))
+                    .at(at)
+                    .question(id)
+                    .help("write the justification as text; use `>` for a long paragraph"),
+            );
+            return None;
+        }
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        out.push(
+            Diagnostic::error(Code::MissingElaboration, "the elaboration is empty")
+                .at(at)
+                .question(id)
+                .help(format!("every answer, NA included, needs a written justification; {guidance}")),
+        );
+        return None;
+    }
+    if is_placeholder(trimmed) {
+        out.push(
+            Diagnostic::error(Code::PlaceholderElaboration, format!("`{}` is a placeholder, not an elaboration", truncate(trimmed, 30)))
+                .at(at)
+                .question(id)
+                .help(guidance),
+        );
+        return None;
+    }
+    let length = trimmed.chars().count();
+    if length < question.min_elaboration {
+        out.push(
+            Diagnostic::error(
+                Code::ShortElaboration,
+                format!(
+                    "the elaboration has {length} characters; this question needs at least {}",
+                    question.min_elaboration
+                ),
+            )
+            .at(at)
+            .question(id)
+            .help(guidance),
+        );
+        return None;
+    }
+    Some(text.clone())
+}
+
+/// Whether an evidence entry is a reference (URL, ticket) rather than a local path.
+fn is_reference(item: &str) -> bool {
+    let has_scheme = item
+        .split_once(':')
+        .is_some_and(|(scheme, _)| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let looks_like_ticket = item.contains('-')
+        && !item.contains(['/', '\\', ' '])
+        && item.rsplit('-').next().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    has_scheme || looks_like_ticket || item.contains(' ')
+}
+
+fn check_evidence(id: &str, raw: Option<&Raw>, base: Option<&Path>, out: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let items = match raw {
+        None | Some(Raw::Null) => return Some(Vec::new()),
+        Some(Raw::Seq(items)) => items,
+        Some(Raw::Str(single)) => {
+            out.push(
+                Diagnostic::error(Code::WrongType, "`evidence` must be a list, not a single text")
+                    .at(path!["answers", id, "evidence"])
+                    .question(id)
+                    .help(format!("write it as a list: evidence: [{single}]")),
+            );
+            return None;
+        }
+        Some(other) => {
+            out.push(
+                Diagnostic::error(Code::WrongType, format!("`evidence` must be a list of texts, not {}", other.describe()))
+                    .at(path!["answers", id, "evidence"])
+                    .question(id),
+            );
+            return None;
+        }
+    };
+    let mut evidence = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (index, item) in items.iter().enumerate() {
+        let at = path!["answers", id, "evidence", index];
+        let Raw::Str(text) = item else {
+            out.push(
+                Diagnostic::error(Code::WrongType, format!("evidence entries must be text, not {}", item.describe()))
+                    .at(at)
+                    .question(id)
+                    .help("give a repository-relative path or a link"),
+            );
+            ok = false;
+            continue;
+        };
+        if let Some(base) = base
+            && !is_reference(text)
+        {
+            check_evidence_path(id, text, base, at, out);
+        }
+        evidence.push(text.clone());
+    }
+    ok.then_some(evidence)
+}
+
+/// Evidence paths are relative to the answer file and stay inside its folder; airisk only
+/// checks that they exist and never reads them.
+fn check_evidence_path(id: &str, text: &str, base: &Path, at: crate::yaml::DocPath, out: &mut Vec<Diagnostic>) {
+    let path = Path::new(text);
+    let escapes = path.is_absolute()
+        || path.components().fold(0_i32, |depth, c| match c {
+            std::path::Component::ParentDir => depth - 1,
+            std::path::Component::Normal(_) => depth.max(0) + 1,
+            _ => depth,
+        }) < 0
+        || path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    if escapes {
+        out.push(
+            Diagnostic::warning(Code::EvidenceOutsideProject, format!("evidence `{text}` points outside the answer file's folder"))
+                .at(at)
+                .question(id)
+                .help("give a path relative to the answer file, inside the repository, or a link"),
+        );
+        return;
+    }
+    let target = base.join(path);
+    if !target.exists() {
+        out.push(
+            Diagnostic::warning(Code::EvidenceNotFound, format!("evidence `{text}` does not exist"))
+                .at(at)
+                .question(id)
+                .help(format!("paths are relative to the answer file's folder ({})", base.display())),
+        );
+    }
+}
+
+fn check_implementation(
+    id: &str,
+    raw: Option<&Raw>,
+    answer: Option<AnswerValue>,
+    scoring: Scoring,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Implementation> {
+    let at = path!["answers", id, "implementation"];
+    let parsed = match raw {
+        None | Some(Raw::Null) => None,
+        Some(Raw::Str(s)) if s == "manual" => Some(Implementation::Manual),
+        Some(Raw::Str(s)) if s == "automated" => Some(Implementation::Automated),
+        Some(other) => {
+            out.push(
+                Diagnostic::error(Code::WrongType, format!("`implementation` must be `manual` or `automated`, not {}", other.describe()))
+                    .at(at)
+                    .question(id)
+                    .help("manual: done by hand with results documented (0.5 point); automated: runs repeatedly (1 point)"),
+            );
+            return None;
+        }
+    };
+    match (scoring, answer, parsed) {
+        (Scoring::MlTestScore, Some(AnswerValue::Y), None) => out.push(
+            Diagnostic::error(Code::MissingImplementation, "a Y answer to an ML Test Score test must say how it is done")
+                .at(path!["answers", id, "answer"])
+                .question(id)
+                .help("add `implementation: manual` (0.5 point) or `implementation: automated` (1 point)"),
+        ),
+        (Scoring::Standard, _, Some(_)) => out.push(
+            Diagnostic::error(Code::ImplementationNotAllowed, "`implementation` only applies to ML Test Score checklists")
+                .at_key(at)
+                .question(id)
+                .help("remove it; describe how the control is run in the elaboration"),
+        ),
+        (Scoring::MlTestScore, Some(AnswerValue::N | AnswerValue::NA), Some(_)) => out.push(
+            Diagnostic::error(Code::ImplementationNotAllowed, "`implementation` only applies to Y answers")
+                .at_key(at)
+                .question(id)
+                .help("remove it, or answer Y if the test is done"),
+        ),
+        _ => {}
+    }
+    parsed
+}
+
+/// The level a quality check's diagnostics get from the checklist, `None` when silenced.
+pub fn quality_level(checklist: &Checklist, check: QualityCheck) -> Option<crate::diag::Level> {
+    match checklist.check_level(check) {
+        crate::checklist::CheckLevel::Error => Some(crate::diag::Level::Error),
+        crate::checklist::CheckLevel::Warning => Some(crate::diag::Level::Warning),
+        crate::checklist::CheckLevel::Off => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_exact_capitals_are_accepted() {
+        assert_eq!(parse_answer(&Raw::Str("Y".into())), Ok(Some(AnswerValue::Y)));
+        assert_eq!(parse_answer(&Raw::Str("NA".into())), Ok(Some(AnswerValue::NA)));
+        assert_eq!(parse_answer(&Raw::Null), Ok(None));
+        for (given, suggestion) in [("yes", "Y"), ("y", "Y"), ("no", "N"), ("off", "N"), ("N/A", "NA"), ("na", "NA")] {
+            let (_, help) = parse_answer(&Raw::Str(given.into())).unwrap_err();
+            assert!(help.contains(&format!("answer: {suggestion}`")), "{given}: {help}");
+        }
+        let (message, help) = parse_answer(&Raw::Bool(false)).unwrap_err();
+        assert!(message.contains("boolean") && help.contains("answer: N"));
+        let (message, _) = parse_answer(&Raw::Str("Maybe".into())).unwrap_err();
+        assert!(message.contains("Maybe"));
+    }
+
+    #[test]
+    fn placeholders_are_recognised_but_real_text_is_not() {
+        for p in ["TBD", "tbd.", " TODO ", "n/a", "-", "See above", "same as above", "Lorem ipsum dolor"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for real in ["TBD by the data team: provenance is stored in DVC", "See the runbook in ops/"] {
+            assert!(!is_placeholder(real), "{real}");
+        }
+    }
+
+    #[test]
+    fn references_are_not_checked_as_paths() {
+        for r in ["https://wiki/x", "JIRA-123", "s3://bucket/x", "Confluence page Model card"] {
+            assert!(is_reference(r), "{r}");
+        }
+        for p in ["docs/a.md", "README.md", "../x"] {
+            assert!(!is_reference(p), "{p}");
+        }
+    }
+}
