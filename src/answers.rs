@@ -7,7 +7,9 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::de::{
+    self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 
 /// Any YAML value, with just enough kept to validate it.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,13 +156,12 @@ pub const FILE_KEYS: &[&str] = &["checklist", "project", "answers"];
 /// Fields of `project:`.
 pub const PROJECT_KEYS: &[&str] = &["name", "owner", "description", "version", "contact"];
 
-fn set_once<E>(slot: &mut Option<Raw>, value: Raw, key: &str, duplicates: &mut Vec<String>) -> Result<(), E> {
+fn set_once(slot: &mut Option<Raw>, value: Raw, key: &str, duplicates: &mut Vec<String>) {
     if slot.is_some() {
         duplicates.push(key.to_owned());
     } else {
         *slot = Some(value);
     }
-    Ok(())
 }
 
 struct EntryVisitor;
@@ -185,7 +186,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
                     continue;
                 }
             };
-            set_once::<A::Error>(slot, value, &key, &mut entry.duplicates)?;
+            set_once(slot, value, &key, &mut entry.duplicates);
         }
         Ok(entry)
     }
@@ -325,11 +326,11 @@ impl<'de> Visitor<'de> for FileVisitor {
             match key.as_str() {
                 "checklist" => {
                     let value = map.next_value::<Raw>()?;
-                    set_once::<A::Error>(&mut file.checklist, value, &key, &mut file.duplicates)?;
+                    set_once(&mut file.checklist, value, &key, &mut file.duplicates);
                 }
                 "project" => {
                     let value = map.next_value::<Raw>()?;
-                    set_once::<A::Error>(&mut file.project, value, &key, &mut file.duplicates)?;
+                    set_once(&mut file.project, value, &key, &mut file.duplicates);
                 }
                 "answers" => {
                     let value = map.next_value::<AnswerMap>()?;
@@ -408,7 +409,9 @@ mod tests {
         );
         assert_eq!(file.checklist, Some(Raw::Str("c".into())));
         assert_eq!(file.unknown, vec!["extra"]);
-        let AnswerMap::Entries(entries) = file.answers else { panic!() };
+        let AnswerMap::Entries(entries) = file.answers else {
+            panic!()
+        };
         assert_eq!(entries[0].0, "b");
         assert_eq!(entries[0].1.unknown, vec!["elaboraton"]);
         assert_eq!(entries[0].1.duplicates, vec!["answer"]);
@@ -418,8 +421,12 @@ mod tests {
 
     #[test]
     fn yaml_traps_arrive_as_what_they_are() {
-        let file = parse("answers:\n  a: {answer: true}\n  b: {answer: no}\n  c: {answer: ~}\n  d: Y\n  e:\n");
-        let AnswerMap::Entries(entries) = file.answers else { panic!() };
+        let file = parse(
+            "answers:\n  a: {answer: true}\n  b: {answer: no}\n  c: {answer: ~}\n  d: Y\n  e:\n",
+        );
+        let AnswerMap::Entries(entries) = file.answers else {
+            panic!()
+        };
         assert_eq!(entries[0].1.answer, Some(Raw::Bool(true)));
         assert_eq!(entries[1].1.answer, Some(Raw::Str("no".into())));
         assert_eq!(entries[2].1.answer, Some(Raw::Null));
@@ -429,14 +436,19 @@ mod tests {
 
     #[test]
     fn a_list_document_is_not_a_map() {
-        assert_eq!(parse("- a\n").not_a_map, Some(Raw::Seq(vec![Raw::Str("a".into())])));
+        assert_eq!(
+            parse("- a\n").not_a_map,
+            Some(Raw::Seq(vec![Raw::Str("a".into())]))
+        );
         assert_eq!(parse("").not_a_map, Some(Raw::Null));
     }
 
     #[test]
     fn custom_tags_are_kept_as_tags() {
         let file = parse("answers:\n  a: {answer: !yes Y}\n");
-        let AnswerMap::Entries(entries) = file.answers else { panic!() };
+        let AnswerMap::Entries(entries) = file.answers else {
+            panic!()
+        };
         assert_eq!(entries[0].1.answer, Some(Raw::Tagged("!yes".into())));
     }
 }

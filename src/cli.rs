@@ -49,23 +49,33 @@ pub enum Command {
     Checklists(ChecklistsArgs),
 
     /// Print a checklist's sections and questions.
-    #[command(after_help = "Examples:\n  airisk show\n  airisk show genai-addendum --format markdown\n  airisk show ./our-checklist.yaml --format json")]
+    #[command(
+        after_help = "Examples:\n  airisk show\n  airisk show genai-addendum --format markdown\n  airisk show ./our-checklist.yaml --format json"
+    )]
     Show(ShowArgs),
 
     /// Write an answer template with every question, its guidance and an empty answer.
-    #[command(after_help = "Examples:\n  airisk init > airisk.yaml\n  airisk init --checklist ml-test-score -o mlts.yaml\n  airisk init --checklist ai-risk-control --checklist genai-addendum -o airisk.yaml")]
+    #[command(
+        after_help = "Examples:\n  airisk init > airisk.yaml\n  airisk init --checklist ml-test-score -o mlts.yaml\n  airisk init --checklist ai-risk-control --checklist genai-addendum -o airisk.yaml"
+    )]
     Init(InitArgs),
 
-    /// Check answer files; report every problem with file:line:column.
-    #[command(after_help = "Examples:\n  airisk validate airisk.yaml\n  airisk validate answers/*.yaml --format github\n  airisk validate airisk.yaml --deny-warnings")]
+    /// Check answer files; report every problem with its file, line and column.
+    #[command(
+        after_help = "Examples:\n  airisk validate airisk.yaml\n  airisk validate answers/*.yaml --format github\n  airisk validate airisk.yaml --deny-warnings"
+    )]
     Validate(ValidateArgs),
 
     /// Validate, run the rules and print the risk table.
-    #[command(after_help = "Examples:\n  airisk assess airisk.yaml\n  airisk assess airisk.yaml --fail-on high\n  airisk assess airisk.yaml --rules team-rules.yaml --format json")]
+    #[command(
+        after_help = "Examples:\n  airisk assess airisk.yaml\n  airisk assess airisk.yaml --fail-on high\n  airisk assess airisk.yaml --rules team-rules.yaml --format json"
+    )]
     Assess(AssessArgs),
 
     /// Render the risk report in Markdown or HTML.
-    #[command(after_help = "Examples:\n  airisk report airisk.yaml --format html -o report.html\n  SOURCE_DATE_EPOCH=1700000000 airisk report airisk.yaml --format markdown -o REPORT.md\n  airisk report airisk.yaml --format html --template my-report.html.j2 -o report.html")]
+    #[command(
+        after_help = "Examples:\n  airisk report airisk.yaml --format html -o report.html\n  SOURCE_DATE_EPOCH=1700000000 airisk report airisk.yaml --format markdown -o REPORT.md\n  airisk report airisk.yaml --format html --template my-report.html.j2 -o report.html"
+    )]
     Report(ReportArgs),
 
     /// Check checklist files and their rules for authoring mistakes.

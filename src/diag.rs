@@ -361,7 +361,11 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
         if let Some(column) = d.column {
             let _ = write!(props, ",col={column}");
         }
-        let _ = write!(props, ",title={}", escape_property(&format!("airisk {}", d.code.as_str())));
+        let _ = write!(
+            props,
+            ",title={}",
+            escape_property(&format!("airisk {}", d.code.as_str()))
+        );
         let mut message = d.message.clone();
         if let Some(question) = &d.question {
             let _ = write!(message, " [{question}]");
@@ -369,13 +373,20 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
         if let Some(help) = &d.help {
             let _ = write!(message, "\nhelp: {help}");
         }
-        let _ = writeln!(out, "::{} {props}::{}", level_name(d.level), escape_data(&message));
+        let _ = writeln!(
+            out,
+            "::{} {props}::{}",
+            level_name(d.level),
+            escape_data(&message)
+        );
     }
     out
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
@@ -405,7 +416,10 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -435,13 +449,16 @@ mod tests {
 
     #[test]
     fn resolve_points_at_value_or_falls_back_to_parent_key() {
-        let source = SourceFile::from_string("f.yaml", "project:\n  owner: x\nanswers:\n  q: {answer: Maybe}\n".into());
+        let source = SourceFile::from_string(
+            "f.yaml",
+            "project:\n  owner: x\nanswers:\n  q: {answer: Maybe}\n".into(),
+        );
         let mut diags = vec![
             Diagnostic::error(Code::InvalidAnswer, "bad").at(path!["answers", "q", "answer"]),
             Diagnostic::error(Code::MissingField, "no name").at(path!["project", "name"]),
         ];
         resolve(&source, &mut diags);
-        assert_eq!((diags[0].line, diags[0].column), (Some(4), Some(14)));
+        assert_eq!((diags[0].line, diags[0].column), (Some(4), Some(15)));
         assert_eq!(&source.text[diags[0].span.clone().unwrap()], "Maybe}");
         assert_eq!((diags[1].line, diags[1].column), (Some(1), Some(1)));
         assert_eq!(&source.text[diags[1].span.clone().unwrap()], "project:");
@@ -461,7 +478,10 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_near_misses_only() {
-        assert_eq!(did_you_mean("elaboraton", ["answer", "elaboration", "evidence"]), Some("elaboration"));
+        assert_eq!(
+            did_you_mean("elaboraton", ["answer", "elaboration", "evidence"]),
+            Some("elaboration")
+        );
         assert_eq!(did_you_mean("zzz", ["answer", "elaboration"]), None);
     }
 }

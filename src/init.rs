@@ -18,7 +18,9 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
     out.push_str("# to this system (say why). Only Y, N and NA, in capitals, are accepted.\n");
     if checklist.scoring == Scoring::MlTestScore {
         out.push_str("# ML Test Score: a Y answer also says `implementation: manual` (done by hand, results\n");
-        out.push_str("# documented: 0.5 point) or `implementation: automated` (runs repeatedly: 1 point).\n");
+        out.push_str(
+            "# documented: 0.5 point) or `implementation: automated` (runs repeatedly: 1 point).\n",
+        );
     }
     out.push_str("# Check it with: airisk validate <this file>\n\n");
     let quoted: Vec<String> = names.iter().map(|n| yaml_scalar(n)).collect();
@@ -30,13 +32,22 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
     out.push_str("project:\n  name:            # required: the system being assessed\n  owner:\n  description:\n  version:\n  contact:\n");
     out.push_str("answers:\n");
     for section in &checklist.sections {
-        let _ = writeln!(out, "\n  # ==== {} ({}) ====", one_line(&section.title), section.id);
+        let _ = writeln!(
+            out,
+            "\n  # ==== {} ({}) ====",
+            one_line(&section.title),
+            section.id
+        );
         if !section.description.trim().is_empty() {
             comment(&mut out, "  # ", &section.description);
         }
         for q in &section.questions {
             out.push('\n');
-            let na = if q.na_allowed { "NA accepted" } else { "NA not accepted" };
+            let na = if q.na_allowed {
+                "NA accepted"
+            } else {
+                "NA not accepted"
+            };
             let _ = writeln!(
                 out,
                 "  # {} · severity {} · {na} · at least {} characters",
@@ -62,7 +73,9 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
 /// A scalar that YAML reads back as the same text.
 fn yaml_scalar(text: &str) -> String {
     let plain = !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c))
         && !text.starts_with(['-', '.', '@']);
     if plain {
         text.to_owned()
@@ -113,7 +126,10 @@ mod tests {
     fn comments_wrap_and_never_break_yaml() {
         let mut out = String::new();
         comment(&mut out, "  # Q: ", &"word ".repeat(60));
-        assert!(out.lines().all(|l| l.starts_with("  #") && l.chars().count() <= WIDTH + 10));
+        assert!(
+            out.lines()
+                .all(|l| l.starts_with("  #") && l.chars().count() <= WIDTH + 10)
+        );
         assert!(out.lines().count() > 2);
     }
 }

@@ -41,7 +41,11 @@ pub fn run() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { exit::ERROR } else { exit::SUCCESS };
+            let code = if err.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::SUCCESS
+            };
             // clap formats help, version and usage errors itself (with colour when fit).
             let _ = err.print();
             return ExitCode::from(code);

@@ -16,15 +16,32 @@ use crate::source::SourceFile;
 
 /// Reference schemes a question or rule may cite.
 pub const SCHEMES: &[&str] = &[
-    "csa", "nist-ai-rmf", "owasp-ml", "owasp-llm", "atlas", "ml-test-score", "eu-ai-act", "biml", "enisa", "url",
+    "csa",
+    "nist-ai-rmf",
+    "owasp-ml",
+    "owasp-llm",
+    "atlas",
+    "ml-test-score",
+    "eu-ai-act",
+    "biml",
+    "enisa",
+    "url",
 ];
 
-const CSA_PHASES: &[&str] = &["planning-design", "development", "deployment", "operations-maintenance", "end-of-life"];
+const CSA_PHASES: &[&str] = &[
+    "planning-design",
+    "development",
+    "deployment",
+    "operations-maintenance",
+    "end-of-life",
+];
 
 /// Checks the shape of a `scheme:identifier` reference.
 pub fn check_reference(reference: &str) -> Result<(), String> {
     let Some((scheme, id)) = reference.split_once(':') else {
-        return Err(format!("reference `{reference}` has no scheme; write scheme:identifier, e.g. owasp-ml:ML02"));
+        return Err(format!(
+            "reference `{reference}` has no scheme; write scheme:identifier, e.g. owasp-ml:ML02"
+        ));
     };
     let numbered = |prefix: &str, max: u32| {
         id.strip_prefix(prefix)
@@ -38,17 +55,23 @@ pub fn check_reference(reference: &str) -> Result<(), String> {
         "atlas" => {
             let rest = id.strip_prefix("AML.T").unwrap_or("");
             let (main, sub) = rest.split_once('.').unwrap_or((rest, "000"));
-            main.len() == 4 && main.chars().all(|c| c.is_ascii_digit()) && sub.len() == 3 && sub.chars().all(|c| c.is_ascii_digit())
+            main.len() == 4
+                && main.chars().all(|c| c.is_ascii_digit())
+                && sub.len() == 3
+                && sub.chars().all(|c| c.is_ascii_digit())
         }
         "nist-ai-rmf" => {
             let (function, number) = id.split_once(' ').unwrap_or((id, "1"));
             ["GOVERN", "MAP", "MEASURE", "MANAGE"].contains(&function)
-                && number.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+                && number
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         }
         "csa" => CSA_PHASES.contains(&id),
-        "ml-test-score" => id
-            .split_once('-')
-            .is_some_and(|(s, n)| ["data", "model", "infra", "monitor"].contains(&s) && matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7")),
+        "ml-test-score" => id.split_once('-').is_some_and(|(s, n)| {
+            ["data", "model", "infra", "monitor"].contains(&s)
+                && matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7")
+        }),
         "url" => id.starts_with("https://") || id.starts_with("http://"),
         s if SCHEMES.contains(&s) => !id.trim().is_empty(),
         _ => {
@@ -58,7 +81,11 @@ pub fn check_reference(reference: &str) -> Result<(), String> {
             ));
         }
     };
-    if ok { Ok(()) } else { Err(format!("`{id}` is not a valid `{scheme}` identifier")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{id}` is not a valid `{scheme}` identifier"))
+    }
 }
 
 /// Runs the authoring checks on a loaded checklist. Returns diagnostics with paths.
@@ -72,10 +99,16 @@ pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
         let at = |field: &str| path!["sections", qref.section, "questions", qref.index, field];
         if !covered[qref.ordinal] {
             out.push(
-                Diagnostic::warning(Code::UncoveredQuestion, format!("no rule covers question `{}`", question.id))
-                    .at(at("id"))
-                    .question(&question.id)
-                    .help(format!("add at least a rule for an N answer: when: {{ question: {}, answer: [N] }}", question.id)),
+                Diagnostic::warning(
+                    Code::UncoveredQuestion,
+                    format!("no rule covers question `{}`", question.id),
+                )
+                .at(at("id"))
+                .question(&question.id)
+                .help(format!(
+                    "add at least a rule for an N answer: when: {{ question: {}, answer: [N] }}",
+                    question.id
+                )),
             );
         }
         if question.guidance.trim().is_empty() {
@@ -90,22 +123,43 @@ pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
             if let Err(message) = check_reference(reference) {
                 out.push(
                     Diagnostic::error(Code::UnknownReference, message)
-                        .at(path!["sections", qref.section, "questions", qref.index, "references", i])
+                        .at(path![
+                            "sections",
+                            qref.section,
+                            "questions",
+                            qref.index,
+                            "references",
+                            i
+                        ])
                         .question(&question.id),
                 );
             }
         }
     }
-    for (index, (rule, def)) in checklist.ruleset.rules.iter().zip(&checklist.rules).enumerate() {
+    for (index, (rule, def)) in checklist
+        .ruleset
+        .rules
+        .iter()
+        .zip(&checklist.rules)
+        .enumerate()
+    {
         if let Some(reason) = never_fires(checklist, &rule.condition) {
             out.push(
-                Diagnostic::warning(Code::UnreachableRule, format!("rule `{}` can never fire: {reason}", rule.id))
-                    .at(path!["rules", index, "when"]),
+                Diagnostic::warning(
+                    Code::UnreachableRule,
+                    format!("rule `{}` can never fire: {reason}", rule.id),
+                )
+                .at(path!["rules", index, "when"]),
             );
         }
         for (i, reference) in def.references.iter().enumerate() {
             if let Err(message) = check_reference(reference) {
-                out.push(Diagnostic::error(Code::UnknownReference, message).at(path!["rules", index, "references", i]));
+                out.push(Diagnostic::error(Code::UnknownReference, message).at(path![
+                    "rules",
+                    index,
+                    "references",
+                    i
+                ]));
             }
         }
     }
@@ -114,7 +168,9 @@ pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
 
 fn mark_covered(condition: &Condition, covered: &mut [bool]) {
     match condition {
-        Condition::All(parts) | Condition::Any(parts) => parts.iter().for_each(|c| mark_covered(c, covered)),
+        Condition::All(parts) | Condition::Any(parts) => {
+            parts.iter().for_each(|c| mark_covered(c, covered))
+        }
         Condition::Not(inner) => mark_covered(inner, covered),
         Condition::Test { ordinal, .. } => covered[*ordinal] = true,
     }
@@ -125,25 +181,35 @@ fn never_fires(checklist: &Checklist, condition: &Condition) -> Option<String> {
     match condition {
         Condition::All(parts) => parts.iter().find_map(|c| never_fires(checklist, c)),
         Condition::Any(parts) => {
-            let reasons: Vec<String> = parts.iter().filter_map(|c| never_fires(checklist, c)).collect();
+            let reasons: Vec<String> = parts
+                .iter()
+                .filter_map(|c| never_fires(checklist, c))
+                .collect();
             (reasons.len() == parts.len()).then(|| reasons.join("; "))
         }
         Condition::Not(_) => None,
         Condition::Test { ordinal, checks } => {
             let (_, question) = checklist.questions().nth(*ordinal)?;
             checks.iter().find_map(|check| match check {
-                Check::AnswerIn(bits) if *bits == 4 && !question.na_allowed => {
-                    Some(format!("it needs NA on `{}`, where NA is not accepted", question.id))
-                }
-                Check::AnswerIn(bits) if !question.na_allowed && bits & 3 == 0 => {
+                Check::AnswerIn(bits) if *bits == 4 && !question.na_allowed => Some(format!(
+                    "it needs NA on `{}`, where NA is not accepted",
+                    question.id
+                )),
+                Check::AnswerIn(bits) if !question.na_allowed && bits.trailing_zeros() >= 2 => {
                     Some(format!("no accepted answer of `{}` matches", question.id))
                 }
-                Check::ElaborationMissing => Some("validation already rejects an answer without elaboration".to_owned()),
-                Check::ElaborationPlaceholder => Some("validation already rejects placeholder elaborations".to_owned()),
-                Check::ElaborationShorterThan(n) if *n <= question.min_elaboration => Some(format!(
-                    "`{}` already needs at least {} characters",
-                    question.id, question.min_elaboration
-                )),
+                Check::ElaborationMissing => {
+                    Some("validation already rejects an answer without elaboration".to_owned())
+                }
+                Check::ElaborationPlaceholder => {
+                    Some("validation already rejects placeholder elaborations".to_owned())
+                }
+                Check::ElaborationShorterThan(n) if *n <= question.min_elaboration => {
+                    Some(format!(
+                        "`{}` already needs at least {} characters",
+                        question.id, question.min_elaboration
+                    ))
+                }
                 Check::ImplementationIn(_) if checklist.scoring != Scoring::MlTestScore => {
                     Some("`implementation` only exists in ML Test Score checklists".to_owned())
                 }
@@ -180,7 +246,11 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
         }
     }
     if args.format == DiagFormat::Json {
-        output::stdout(&(serde_json::to_string_pretty(&serde_json::json!({"schema_version": 1, "files": json}))? + "\n"))?;
+        output::stdout(
+            &(serde_json::to_string_pretty(
+                &serde_json::json!({"schema_version": 1, "files": json}),
+            )? + "\n"),
+        )?;
     }
     Ok(worst)
 }
@@ -194,7 +264,10 @@ pub fn lint_file(path: &Path) -> Result<(SourceFile, Vec<Diagnostic>)> {
             diag::resolve(&loaded.source, &mut diagnostics);
             Ok((loaded.source, diagnostics))
         }
-        Err(LoadError::Invalid { source, diagnostics }) => Ok((*source, diagnostics)),
+        Err(LoadError::Invalid {
+            source,
+            diagnostics,
+        }) => Ok((*source, diagnostics)),
         Err(LoadError::Io(err)) => Err(err),
     }
 }
@@ -205,10 +278,31 @@ mod tests {
 
     #[test]
     fn references_are_checked_by_scheme() {
-        for ok in ["owasp-ml:ML01", "owasp-ml:ML10", "owasp-llm:LLM07", "atlas:AML.T0051.001", "atlas:AML.T0020", "nist-ai-rmf:MEASURE 2.7", "nist-ai-rmf:GOVERN", "csa:end-of-life", "ml-test-score:monitor-7", "eu-ai-act:Art. 14", "url:https://example.org"] {
+        for ok in [
+            "owasp-ml:ML01",
+            "owasp-ml:ML10",
+            "owasp-llm:LLM07",
+            "atlas:AML.T0051.001",
+            "atlas:AML.T0020",
+            "nist-ai-rmf:MEASURE 2.7",
+            "nist-ai-rmf:GOVERN",
+            "csa:end-of-life",
+            "ml-test-score:monitor-7",
+            "eu-ai-act:Art. 14",
+            "url:https://example.org",
+        ] {
             assert_eq!(check_reference(ok), Ok(()), "{ok}");
         }
-        for bad in ["owasp-ml:ML11", "owasp-llm:LLM1", "atlas:T0051", "nist-ai-rmf:MEASURES 2", "csa:testing", "foo:bar", "ML01", "url:ftp://x"] {
+        for bad in [
+            "owasp-ml:ML11",
+            "owasp-llm:LLM1",
+            "atlas:T0051",
+            "nist-ai-rmf:MEASURES 2",
+            "csa:testing",
+            "foo:bar",
+            "ML01",
+            "url:ftp://x",
+        ] {
             assert!(check_reference(bad).is_err(), "{bad}");
         }
     }
@@ -216,7 +310,8 @@ mod tests {
     #[test]
     fn every_builtin_checklist_lints_clean() {
         for builtin in checklist::BUILTIN {
-            let loaded = checklist::parse(SourceFile::embedded(builtin.id, builtin.text)).unwrap_or_else(|e| panic!("{e:?}"));
+            let loaded = checklist::parse(SourceFile::embedded(builtin.id, builtin.text))
+                .unwrap_or_else(|e| panic!("{e:?}"));
             let diagnostics = lint(&loaded.checklist);
             assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", builtin.id);
         }

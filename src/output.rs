@@ -12,7 +12,9 @@ use anyhow::{Context, Result, bail};
 pub fn stdout(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err).context("writing to standard output"),
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(err).context("writing to standard output")
+        }
         _ => Ok(()),
     }
 }
@@ -33,7 +35,10 @@ pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool)
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        bail!("cannot write {shown}: the folder {} does not exist", dir.display());
+        bail!(
+            "cannot write {shown}: the folder {} does not exist",
+            dir.display()
+        );
     }
     if path.is_dir() {
         bail!("cannot write {shown}: it is a directory");
@@ -52,11 +57,18 @@ pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool)
         .prefix(".airisk-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write {shown}: cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot write {shown}: cannot create a temporary file in {}",
+                dir.display()
+            )
+        })?;
     temp.write_all(contents)
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {shown}"))?;
-    temp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {shown}"))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {shown}"))?;
     Ok(())
 }
 
@@ -82,7 +94,8 @@ mod tests {
 
     #[test]
     fn missing_folder_is_a_clear_error() {
-        let err = write_file(Path::new("/nonexistent-airisk/dir/r.md"), b"x", &[], false).unwrap_err();
+        let err =
+            write_file(Path::new("/nonexistent-airisk/dir/r.md"), b"x", &[], false).unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
     }
 }

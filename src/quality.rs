@@ -32,7 +32,9 @@ static CONTRADICTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that give a reason why a question does not apply.
 static REASON: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)\b(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)\b")
+    regex(
+        r"(?i)\b(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)\b",
+    )
 });
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
@@ -43,7 +45,12 @@ static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Runs every quality check on the answers that passed the basic checks.
-pub fn check(checklist: &Checklist, entries: &[(String, Entry)], slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
+pub fn check(
+    checklist: &Checklist,
+    entries: &[(String, Entry)],
+    slots: &[Option<Response>],
+    out: &mut Vec<Diagnostic>,
+) {
     let _ = entries;
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
@@ -60,7 +67,11 @@ pub fn check(checklist: &Checklist, entries: &[(String, Entry)], slots: &[Option
         if let Some(level) = duplicate_level
             && text.chars().count() >= MIN_DUPLICATE_LENGTH
         {
-            let normalised = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let normalised = text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
             match first_with_text.get(&normalised) {
                 Some(first) => out.push(
                     Diagnostic::new(level, Code::DuplicateElaboration, format!("the elaboration is the same as for `{first}`"))
@@ -127,7 +138,10 @@ mod tests {
         assert!(CONTRADICTION.is_match("Drift monitoring is planned for Q3."));
         assert!(CONTRADICTION.is_match("We do not have this yet"));
         assert!(CONTRADICTION.is_match("Not yet, but soon"));
-        assert!(!CONTRADICTION.is_match("Drift is monitored hourly by Evidently; alerts go to the on-call rota."));
+        assert!(
+            !CONTRADICTION
+                .is_match("Drift is monitored hourly by Evidently; alerts go to the on-call rota.")
+        );
     }
 
     #[test]

@@ -32,7 +32,9 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("md", |text: &str| markdown_escape(text));
     env.add_filter("md_cell", |text: &str| markdown_cell(text));
     env.add_filter("md_block", |text: &str| markdown_block(text));
-    env.add_filter("excerpt", |text: &str, max: Option<usize>| excerpt(text, max.unwrap_or(160)));
+    env.add_filter("excerpt", |text: &str, max: Option<usize>| {
+        excerpt(text, max.unwrap_or(160))
+    });
     env.add_filter("oneline", |text: &str| one_line(text));
     env.add_filter("score", |value: Value| -> String {
         match f64::try_from(value) {
@@ -44,7 +46,11 @@ pub fn environment() -> Environment<'static> {
 }
 
 /// Renders a report. A user template replaces the built-in one; its errors name its line.
-pub fn render(assessment: &Assessment<'_>, format: ReportFormat, template: Option<&SourceFile>) -> Result<String> {
+pub fn render(
+    assessment: &Assessment<'_>,
+    format: ReportFormat,
+    template: Option<&SourceFile>,
+) -> Result<String> {
     let mut env = environment();
     let name = template_name(format);
     let (text, shown) = match template {
@@ -58,8 +64,11 @@ pub fn render(assessment: &Assessment<'_>, format: ReportFormat, template: Optio
             format!("<builtin>/{name}"),
         ),
     };
-    env.add_template_owned(name, text).map_err(|e| template_error(&e, &shown))?;
-    let tmpl = env.get_template(name).map_err(|e| template_error(&e, &shown))?;
+    env.add_template_owned(name, text)
+        .map_err(|e| template_error(&e, &shown))?;
+    let tmpl = env
+        .get_template(name)
+        .map_err(|e| template_error(&e, &shown))?;
     let ctx = Value::from(Serde(assessment));
     tmpl.render(ctx).map_err(|e| template_error(&e, &shown))
 }
@@ -99,7 +108,8 @@ pub fn markdown_escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{' | '}' | '$' | '^' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{' | '}'
+            | '$' | '^' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -125,7 +135,11 @@ pub fn markdown_escape(text: &str) -> String {
 /// Escapes text for a Markdown table cell: [`markdown_escape`], never empty.
 pub fn markdown_cell(text: &str) -> String {
     let escaped = markdown_escape(text);
-    if escaped.is_empty() { " ".to_owned() } else { escaped }
+    if escaped.is_empty() {
+        " ".to_owned()
+    } else {
+        escaped
+    }
 }
 
 /// Escapes multi-line text as Markdown paragraphs: each paragraph is escaped inline, so
@@ -152,7 +166,13 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
         let mut d = crate::diag::Diagnostic::new(
             crate::diag::Level::Error,
             crate::diag::Code::Unanswered,
-            format!("[{}] {} ({}: {})", f.severity, one_line(f.finding), f.rule, f.question),
+            format!(
+                "[{}] {} ({}: {})",
+                f.severity,
+                one_line(f.finding),
+                f.rule,
+                f.question
+            ),
         )
         .in_file(&f.location.file)
         .help(one_line(f.recommendation));
@@ -162,7 +182,11 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
         // Reuse the escaping; swap in the finding's level and title.
         let line = line
             .replacen("::error ", &format!("::{level} "), 1)
-            .replacen("title=airisk unanswered", &format!("title=airisk {}", f.rule), 1);
+            .replacen(
+                "title=airisk unanswered",
+                &format!("title=airisk {}", f.rule),
+                1,
+            );
         out.push_str(&line);
     }
     let _ = writeln!(
@@ -177,11 +201,25 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
 /// `airisk diff`: what changed between two assessments.
 pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> Result<String> {
     use std::collections::{BTreeMap, BTreeSet};
-    let old_rules: BTreeSet<(&str, &str)> = old.findings.iter().map(|f| (f.rule, f.question)).collect();
-    let new_rules: BTreeSet<(&str, &str)> = new.findings.iter().map(|f| (f.rule, f.question)).collect();
-    let opened: Vec<_> = new.findings.iter().filter(|f| !old_rules.contains(&(f.rule, f.question))).collect();
-    let closed: Vec<_> = old.findings.iter().filter(|f| !new_rules.contains(&(f.rule, f.question))).collect();
-    let old_answers: BTreeMap<&str, &str> = old.questions.iter().map(|q| (q.id, q.response.answer.as_str())).collect();
+    let old_rules: BTreeSet<(&str, &str)> =
+        old.findings.iter().map(|f| (f.rule, f.question)).collect();
+    let new_rules: BTreeSet<(&str, &str)> =
+        new.findings.iter().map(|f| (f.rule, f.question)).collect();
+    let opened: Vec<_> = new
+        .findings
+        .iter()
+        .filter(|f| !old_rules.contains(&(f.rule, f.question)))
+        .collect();
+    let closed: Vec<_> = old
+        .findings
+        .iter()
+        .filter(|f| !new_rules.contains(&(f.rule, f.question)))
+        .collect();
+    let old_answers: BTreeMap<&str, &str> = old
+        .questions
+        .iter()
+        .map(|q| (q.id, q.response.answer.as_str()))
+        .collect();
     let mut changed = Vec::new();
     for q in &new.questions {
         let now = q.response.answer.as_str();
@@ -204,15 +242,39 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
     }
     let mut out = String::new();
     let readiness = |r: Option<f64>| r.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
-    let _ = writeln!(out, "Overall risk: {} -> {}", old.rating.as_str(), new.rating.as_str());
-    let _ = writeln!(out, "Readiness:    {} -> {}", readiness(old.readiness), readiness(new.readiness));
+    let _ = writeln!(
+        out,
+        "Overall risk: {} -> {}",
+        old.rating.as_str(),
+        new.rating.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "Readiness:    {} -> {}",
+        readiness(old.readiness),
+        readiness(new.readiness)
+    );
     let _ = writeln!(out, "\nFindings closed ({}):", closed.len());
     for f in &closed {
-        let _ = writeln!(out, "  - [{}] {} ({}): {}", f.severity, f.question, f.rule, excerpt(f.finding, 100));
+        let _ = writeln!(
+            out,
+            "  - [{}] {} ({}): {}",
+            f.severity,
+            f.question,
+            f.rule,
+            excerpt(f.finding, 100)
+        );
     }
     let _ = writeln!(out, "\nFindings opened ({}):", opened.len());
     for f in &opened {
-        let _ = writeln!(out, "  + [{}] {} ({}): {}", f.severity, f.question, f.rule, excerpt(f.finding, 100));
+        let _ = writeln!(
+            out,
+            "  + [{}] {} ({}): {}",
+            f.severity,
+            f.question,
+            f.rule,
+            excerpt(f.finding, 100)
+        );
     }
     let _ = writeln!(out, "\nAnswers changed ({}):", changed.len());
     for (id, before, after) in &changed {
@@ -234,8 +296,14 @@ mod tests {
         assert_eq!(markdown_escape("1. first"), "1\\. first");
         assert_eq!(markdown_escape("line\nbreak"), "line break");
         assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
-        assert_eq!(markdown_escape("[x](javascript:alert(1))"), "\\[x\\]\\(javascript:alert\\(1\\)\\)");
-        assert_eq!(markdown_escape("![i](http://e/x.png)"), "\\!\\[i\\]\\(http://e/x.png\\)");
+        assert_eq!(
+            markdown_escape("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+        assert_eq!(
+            markdown_escape("![i](http://e/x.png)"),
+            "\\!\\[i\\]\\(http://e/x.png\\)"
+        );
         assert_eq!(markdown_escape("`code`"), "\\`code\\`");
         assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
         assert_eq!(markdown_escape("&lt;"), "&amp;lt;");

@@ -152,14 +152,21 @@ fn implementation_bit(implementation: Implementation) -> u8 {
 
 /// Compiles rules from several sources. Returns the rule set, or every diagnostic, each
 /// resolved against its own file.
-pub fn compile(checklist: &Checklist, sources: &[RuleSource<'_>], taken: &RuleSet) -> Result<RuleSet, Vec<Diagnostic>> {
+pub fn compile(
+    checklist: &Checklist,
+    sources: &[RuleSource<'_>],
+    taken: &RuleSet,
+) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut all_diagnostics = Vec::new();
     let mut set = RuleSet {
         rules: Vec::new(),
         by_question: vec![Vec::new(); checklist.question_count()],
     };
-    let mut ids: HashMap<String, String> =
-        taken.rules.iter().map(|r| (r.id.clone(), r.origin.clone())).collect();
+    let mut ids: HashMap<String, String> = taken
+        .rules
+        .iter()
+        .map(|r| (r.id.clone(), r.origin.clone()))
+        .collect();
     let mut regexes: HashMap<(String, bool), Regex> = HashMap::new();
     let total: usize = sources.iter().map(|s| s.rules.len()).sum();
     if total > MAX_RULES {
@@ -179,15 +186,23 @@ pub fn compile(checklist: &Checklist, sources: &[RuleSource<'_>], taken: &RuleSe
             };
             if !crate::checklist::is_valid_id(&def.id) {
                 diagnostics.push(
-                    Diagnostic::error(Code::InvalidId, format!("rule id `{}` is not lower-case kebab-case", def.id))
-                        .at(at(&[Seg::Key("id".into())])),
+                    Diagnostic::error(
+                        Code::InvalidId,
+                        format!("rule id `{}` is not lower-case kebab-case", def.id),
+                    )
+                    .at(at(&[Seg::Key("id".into())])),
                 );
             }
             if let Some(first) = ids.insert(def.id.clone(), rs.source.name.clone()) {
                 diagnostics.push(
-                    Diagnostic::error(Code::DuplicateId, format!("rule id `{}` is used twice", def.id))
-                        .at(at(&[Seg::Key("id".into())]))
-                        .help(format!("it is already defined in {first}; rule ids must be unique")),
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("rule id `{}` is used twice", def.id),
+                    )
+                    .at(at(&[Seg::Key("id".into())]))
+                    .help(format!(
+                        "it is already defined in {first}; rule ids must be unique"
+                    )),
                 );
             }
             let mut compiler = Compiler {
@@ -201,16 +216,23 @@ pub fn compile(checklist: &Checklist, sources: &[RuleSource<'_>], taken: &RuleSe
             let first_question = compiler.first_question;
             let named = std::mem::take(&mut compiler.named);
             let anchor = match &def.question {
-                Some(id) => match checklist.lookup(id) {
-                    Some(r) => Some(r),
-                    None => {
-                        diagnostics.push(unknown_question(checklist, id, at(&[Seg::Key("question".into())])));
-                        None
+                Some(id) => {
+                    let found = checklist.lookup(id);
+                    if found.is_none() {
+                        diagnostics.push(unknown_question(
+                            checklist,
+                            id,
+                            at(&[Seg::Key("question".into())]),
+                        ));
                     }
-                },
+                    found
+                }
                 None => first_question,
             };
-            for (field, text) in [("finding", &def.finding), ("recommendation", &def.recommendation)] {
+            for (field, text) in [
+                ("finding", &def.finding),
+                ("recommendation", &def.recommendation),
+            ] {
                 if text.trim().is_empty() {
                     diagnostics.push(
                         Diagnostic::error(Code::EmptyText, format!("the rule's {field} is empty"))
@@ -250,7 +272,11 @@ pub fn compile(checklist: &Checklist, sources: &[RuleSource<'_>], taken: &RuleSe
 }
 
 fn unknown_question(checklist: &Checklist, id: &str, at: DocPath) -> Diagnostic {
-    let d = Diagnostic::error(Code::InvalidRule, format!("the rule names an unknown question `{id}`")).at(at);
+    let d = Diagnostic::error(
+        Code::InvalidRule,
+        format!("the rule names an unknown question `{id}`"),
+    )
+    .at(at);
     match did_you_mean(id, checklist.question_ids()) {
         Some(near) => d.help(format!("did you mean `{near}`?")),
         None => d.help("use the id of a question of the checklist (`airisk show`)"),
@@ -270,18 +296,26 @@ impl Compiler<'_, '_> {
     fn condition(&mut self, def: &ConditionDef, at: DocPath, depth: usize) -> Option<Condition> {
         if depth > MAX_CONDITION_DEPTH {
             self.diagnostics.push(
-                Diagnostic::error(Code::LimitExceeded, format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"))
-                    .at(at),
+                Diagnostic::error(
+                    Code::LimitExceeded,
+                    format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"),
+                )
+                .at(at),
             );
             return None;
         }
-        let combinators = usize::from(def.all.is_some()) + usize::from(def.any.is_some()) + usize::from(def.not.is_some());
+        let combinators = usize::from(def.all.is_some())
+            + usize::from(def.any.is_some())
+            + usize::from(def.not.is_some());
         let has_test = def.question.is_some() || has_checks(def);
         if combinators > 1 || (combinators == 1 && has_test) {
             self.diagnostics.push(
-                Diagnostic::error(Code::InvalidRule, "a condition is either a test on one question or one of all / any / not")
-                    .at(at)
-                    .help("nest the parts: `all: [ {question: a, answer: [N]}, {any: [...]} ]`"),
+                Diagnostic::error(
+                    Code::InvalidRule,
+                    "a condition is either a test on one question or one of all / any / not",
+                )
+                .at(at)
+                .help("nest the parts: `all: [ {question: a, answer: [N]}, {any: [...]} ]`"),
             );
             return None;
         }
@@ -297,7 +331,8 @@ impl Compiler<'_, '_> {
             let key = if def.all.is_some() { "all" } else { "any" };
             if list.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidRule, format!("`{key}` has no conditions")).at(child(key, None)),
+                    Diagnostic::error(Code::InvalidRule, format!("`{key}` has no conditions"))
+                        .at(child(key, None)),
                 );
                 return None;
             }
@@ -307,7 +342,13 @@ impl Compiler<'_, '_> {
                 .map(|(i, c)| self.condition(c, child(key, Some(i)), depth + 1))
                 .collect();
             let parts: Option<Vec<Condition>> = parts.into_iter().collect();
-            return parts.map(|p| if def.all.is_some() { Condition::All(p) } else { Condition::Any(p) });
+            return parts.map(|p| {
+                if def.all.is_some() {
+                    Condition::All(p)
+                } else {
+                    Condition::Any(p)
+                }
+            });
         }
         if let Some(inner) = &def.not {
             return self
@@ -323,7 +364,11 @@ impl Compiler<'_, '_> {
             return None;
         };
         let Some(qref) = self.checklist.lookup(id) else {
-            self.diagnostics.push(unknown_question(self.checklist, id, child("question", None)));
+            self.diagnostics.push(unknown_question(
+                self.checklist,
+                id,
+                child("question", None),
+            ));
             return None;
         };
         self.first_question.get_or_insert(qref);
@@ -349,11 +394,14 @@ impl Compiler<'_, '_> {
         if let Some(answers) = &def.answer {
             if answers.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidRule, "`answer` lists no answers").at(field(at, "answer")),
+                    Diagnostic::error(Code::InvalidRule, "`answer` lists no answers")
+                        .at(field(at, "answer")),
                 );
                 ok = false;
             }
-            checks.push(Check::AnswerIn(answers.iter().fold(0, |acc, a| acc | bit(*a))));
+            checks.push(Check::AnswerIn(
+                answers.iter().fold(0, |acc, a| acc | bit(*a)),
+            ));
         }
         if def.elaboration_missing == Some(true) {
             checks.push(Check::ElaborationMissing);
@@ -367,7 +415,11 @@ impl Compiler<'_, '_> {
         let ignore_case = def.ignore_case == Some(true);
         for (key, pattern, negate) in [
             ("elaboration-matches", &def.elaboration_matches, false),
-            ("elaboration-not-matches", &def.elaboration_not_matches, true),
+            (
+                "elaboration-not-matches",
+                &def.elaboration_not_matches,
+                true,
+            ),
         ] {
             let Some(pattern) = pattern else { continue };
             let cache_key = (pattern.clone(), ignore_case);
@@ -378,7 +430,11 @@ impl Compiler<'_, '_> {
                 }),
             };
             match built {
-                Ok(re) => checks.push(if negate { Check::NotMatches(re) } else { Check::Matches(re) }),
+                Ok(re) => checks.push(if negate {
+                    Check::NotMatches(re)
+                } else {
+                    Check::Matches(re)
+                }),
                 Err(message) => {
                     self.diagnostics.push(
                         Diagnostic::error(Code::InvalidRule, message)
@@ -393,7 +449,9 @@ impl Compiler<'_, '_> {
             checks.push(Check::EvidenceMissing);
         }
         if let Some(kinds) = &def.implementation {
-            checks.push(Check::ImplementationIn(kinds.iter().fold(0, |acc, k| acc | implementation_bit(*k))));
+            checks.push(Check::ImplementationIn(
+                kinds.iter().fold(0, |acc, k| acc | implementation_bit(*k)),
+            ));
         }
         ok.then_some(checks)
     }
@@ -430,7 +488,12 @@ pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
         .size_limit(MAX_REGEX_SIZE)
         .dfa_size_limit(MAX_REGEX_SIZE)
         .build()
-        .map_err(|err| format!("invalid regular expression: {}", err.to_string().lines().last().unwrap_or("")))
+        .map_err(|err| {
+            format!(
+                "invalid regular expression: {}",
+                err.to_string().lines().last().unwrap_or("")
+            )
+        })
 }
 
 impl Check {
@@ -480,8 +543,13 @@ impl RuleSet {
     }
 
     /// The rules that fire, in rule order.
-    pub fn evaluate<'a>(&'a self, responses: &'a [Response]) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.rules.iter().filter(move |rule| rule.condition.holds(responses))
+    pub fn evaluate<'a>(
+        &'a self,
+        responses: &'a [Response],
+    ) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules
+            .iter()
+            .filter(move |rule| rule.condition.holds(responses))
     }
 }
 

@@ -24,15 +24,20 @@ mod tests {
 
     #[test]
     fn schemas_are_json_and_name_every_answer_key() {
-        let answers: serde_json::Value = serde_json::from_str(&schema(SchemaKind::Answers).unwrap()).unwrap();
+        let answers: serde_json::Value =
+            serde_json::from_str(&schema(SchemaKind::Answers).unwrap()).unwrap();
         let entry = &answers["$defs"]["answer"]["properties"];
         for key in crate::answers::ENTRY_KEYS {
-            assert!(entry.get(key).is_some(), "{key} missing from the answers schema");
+            assert!(
+                entry.get(key).is_some(),
+                "{key} missing from the answers schema"
+            );
         }
         for key in crate::answers::FILE_KEYS {
             assert!(answers["properties"].get(key).is_some(), "{key}");
         }
-        let checklist: serde_json::Value = serde_json::from_str(&schema(SchemaKind::Checklist).unwrap()).unwrap();
+        let checklist: serde_json::Value =
+            serde_json::from_str(&schema(SchemaKind::Checklist).unwrap()).unwrap();
         assert!(checklist["properties"].get("sections").is_some());
     }
 }

@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(with.text, "x: 1\n");
         let without = SourceFile::from_string("b", "x: 1\n".to_owned());
         assert_ne!(with.sha256(), without.sha256());
-        assert_eq!(without.sha256(), "d09edadd173a8bbc233d47dcafc30cc876af2fb569812f2bbe0e92a1905bbce8");
+        assert_eq!(
+            without.sha256(),
+            "d09edadd173a8bbc233d47dcafc30cc876af2fb569812f2bbe0e92a1905bbce8"
+        );
     }
 
     #[test]

@@ -12,18 +12,25 @@ pub fn use_color(choice: crate::cli::ColorChoice, is_terminal: bool) -> bool {
     match choice {
         crate::cli::ColorChoice::Always => true,
         crate::cli::ColorChoice::Never => false,
-        crate::cli::ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        crate::cli::ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
 fn table(color: bool) -> Table {
     let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     if color {
         table.enforce_styling();
     }
     // comfy-table fits a terminal by itself; COLUMNS lets a pipe or CI log choose a width.
-    if let Some(width) = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<u16>().ok()) {
+    if let Some(width) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+    {
         table.set_width(width);
     }
     table
@@ -60,9 +67,18 @@ pub fn checklists(rows: &[(String, String, String, usize, usize)], color: bool) 
 
 /// `airisk show` as a table.
 pub fn show(checklist: &Checklist, color: bool) -> String {
-    let mut out = format!("{} {} — {}\n", checklist.id, checklist.version, checklist.title);
+    let mut out = format!(
+        "{} {} — {}\n",
+        checklist.id, checklist.version, checklist.title
+    );
     for section in &checklist.sections {
-        let _ = writeln!(out, "\n{} ({}): {} questions", section.title, section.id, section.questions.len());
+        let _ = writeln!(
+            out,
+            "\n{} ({}): {} questions",
+            section.title,
+            section.id,
+            section.questions.len()
+        );
         let mut t = table(color);
         t.set_header(vec!["id", "question", "severity", "NA ok"]);
         for q in &section.questions {
@@ -81,7 +97,12 @@ pub fn show(checklist: &Checklist, color: bool) -> String {
 /// `airisk show --format markdown`.
 pub fn show_markdown(checklist: &Checklist) -> String {
     use crate::report::markdown_escape as md;
-    let mut out = format!("# {} ({} {})\n\n", md(&checklist.title), md(&checklist.id), md(&checklist.version));
+    let mut out = format!(
+        "# {} ({} {})\n\n",
+        md(&checklist.title),
+        md(&checklist.id),
+        md(&checklist.version)
+    );
     if !checklist.description.trim().is_empty() {
         let _ = writeln!(out, "{}\n", md(&one_line(&checklist.description)));
     }
@@ -126,7 +147,9 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
         "{} — {} {} ({} questions)",
         a.project.name, a.checklist.id, a.checklist.version, a.totals.questions
     );
-    let readiness = a.readiness.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.1}/100"));
+    let readiness = a
+        .readiness
+        .map_or_else(|| "n/a".to_owned(), |r| format!("{r:.1}/100"));
     let _ = writeln!(
         out,
         "Overall risk: {}   readiness: {readiness}   findings: {} critical, {} high, {} medium, {} low\n",
@@ -138,7 +161,9 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     );
     let ml = a.ml_test_score.is_some();
     let mut t = table(color);
-    let mut header = vec!["section", "Y", "N", "NA", "critical", "high", "medium", "low", "score"];
+    let mut header = vec![
+        "section", "Y", "N", "NA", "critical", "high", "medium", "low", "score",
+    ];
     if ml {
         header.push("points");
     }
@@ -153,7 +178,11 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
             right(s.findings.high),
             right(s.findings.medium),
             right(s.findings.low),
-            Cell::new(s.score.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"))).set_alignment(CellAlignment::Right),
+            Cell::new(
+                s.score
+                    .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}")),
+            )
+            .set_alignment(CellAlignment::Right),
         ];
         if let Some(points) = s.points {
             row.push(Cell::new(format!("{points:.1}")).set_alignment(CellAlignment::Right));
@@ -162,7 +191,11 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     }
     let _ = writeln!(out, "{t}");
     if let Some(score) = &a.ml_test_score {
-        let _ = writeln!(out, "ML Test Score: {:.1} (minimum over sections): {}\n", score.score, score.band);
+        let _ = writeln!(
+            out,
+            "ML Test Score: {:.1} (minimum over sections): {}\n",
+            score.score, score.band
+        );
     }
     if a.findings.is_empty() {
         out.push_str("No open findings.\n");

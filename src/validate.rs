@@ -4,7 +4,7 @@
 //! [`crate::diag::resolve`] afterwards. What is accepted as an answer is decided here,
 //! in [`parse_answer`], and documented in the README.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::Serialize;
@@ -73,14 +73,19 @@ pub struct Responses {
 }
 
 /// The checklists an answer file names in `checklist:` (absent: none).
-pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Diagnostic> {
+pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Box<Diagnostic>> {
     let wrong = |raw: &Raw| {
-        Diagnostic::error(
-            Code::WrongType,
-            format!("`checklist` must be a checklist id, id@version or path, not {}", raw.describe()),
+        Box::new(
+            Diagnostic::error(
+                Code::WrongType,
+                format!(
+                    "`checklist` must be a checklist id, id@version or path, not {}",
+                    raw.describe()
+                ),
+            )
+            .at(path!["checklist"])
+            .help("write for example: checklist: ai-risk-control@1.0"),
         )
-        .at(path!["checklist"])
-        .help("write for example: checklist: ai-risk-control@1.0")
     };
     match &file.checklist {
         None | Some(Raw::Null) => Ok(Vec::new()),
@@ -110,7 +115,10 @@ pub fn validate(
         out.push(
             Diagnostic::error(
                 Code::WrongType,
-                format!("an answer file must be a mapping with checklist, project and answers, not {}", raw.describe()),
+                format!(
+                    "an answer file must be a mapping with checklist, project and answers, not {}",
+                    raw.describe()
+                ),
             )
             .at_position(1, 1)
             .help("start from `airisk init`, which writes a complete template"),
@@ -118,13 +126,21 @@ pub fn validate(
         return (out, None);
     }
     for key in &file.unknown {
-        out.push(unknown_key(key, FILE_KEYS, path![key.as_str()], "top-level"));
+        out.push(unknown_key(
+            key,
+            FILE_KEYS,
+            path![key.as_str()],
+            "top-level",
+        ));
     }
     for key in &file.duplicates {
         out.push(
-            Diagnostic::error(Code::DuplicateKey, format!("`{key}` appears more than once"))
-                .at_key(path![key.as_str()])
-                .help("keep one; YAML would silently drop all but one"),
+            Diagnostic::error(
+                Code::DuplicateKey,
+                format!("`{key}` appears more than once"),
+            )
+            .at_key(path![key.as_str()])
+            .help("keep one; YAML would silently drop all but one"),
         );
     }
     check_checklist_field(file, checklist, named, &mut out);
@@ -137,7 +153,9 @@ pub fn validate(
             out.push(
                 Diagnostic::error(Code::MissingField, "the file has no `answers:` section")
                     .at_position(1, 1)
-                    .help("add `answers:` with one entry per question; `airisk init` writes them all"),
+                    .help(
+                        "add `answers:` with one entry per question; `airisk init` writes them all",
+                    ),
             );
             &[]
         }
@@ -145,22 +163,28 @@ pub fn validate(
             out.push(
                 Diagnostic::error(
                     Code::WrongType,
-                    format!("`answers` must map question ids to answers, not {}", raw.describe()),
+                    format!(
+                        "`answers` must map question ids to answers, not {}",
+                        raw.describe()
+                    ),
                 )
                 .at(path!["answers"]),
             );
             &[]
         }
     };
-    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
     let mut answered = vec![false; slots.len()];
     for (id, entry) in entries {
-        if seen.insert(id.as_str(), ()).is_some() {
+        if !seen.insert(id.as_str()) {
             out.push(
-                Diagnostic::error(Code::DuplicateKey, format!("question `{id}` is answered more than once"))
-                    .at_key(path!["answers", id.as_str()])
-                    .question(id)
-                    .help("keep one answer per question; YAML would silently keep only the last"),
+                Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("question `{id}` is answered more than once"),
+                )
+                .at_key(path!["answers", id.as_str()])
+                .question(id)
+                .help("keep one answer per question; YAML would silently keep only the last"),
             );
             continue;
         }
@@ -185,13 +209,16 @@ pub fn validate(
         for (qref, question) in checklist.questions() {
             if !answered[qref.ordinal] {
                 out.push(
-                    Diagnostic::error(Code::Unanswered, format!("question `{}` is not answered", question.id))
-                        .at_key(path!["answers", question.id.as_str()])
-                        .question(&question.id)
-                        .help(format!(
-                            "add `{}:` under `answers:` with `answer: Y|N|NA` and an elaboration",
-                            question.id
-                        )),
+                    Diagnostic::error(
+                        Code::Unanswered,
+                        format!("question `{}` is not answered", question.id),
+                    )
+                    .at_key(path!["answers", question.id.as_str()])
+                    .question(&question.id)
+                    .help(format!(
+                        "add `{}:` under `answers:` with `answer: Y|N|NA` and an elaboration",
+                        question.id
+                    )),
                 );
             }
         }
@@ -201,7 +228,10 @@ pub fn validate(
         return (out, None);
     }
     let by_ordinal: Option<Vec<Response>> = slots.into_iter().collect();
-    let responses = by_ordinal.map(|by_ordinal| Responses { project, by_ordinal });
+    let responses = by_ordinal.map(|by_ordinal| Responses {
+        project,
+        by_ordinal,
+    });
     (out, responses)
 }
 
@@ -213,12 +243,23 @@ fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str)
     }
 }
 
-fn check_checklist_field(file: &AnswerFile, checklist: &Checklist, named: &[Spec], out: &mut Vec<Diagnostic>) {
+fn check_checklist_field(
+    file: &AnswerFile,
+    checklist: &Checklist,
+    named: &[Spec],
+    out: &mut Vec<Diagnostic>,
+) {
     if file.checklist.is_none() || matches!(file.checklist, Some(Raw::Null)) {
         out.push(
-            Diagnostic::warning(Code::MissingField, "the file does not say which checklist it answers")
-                .at_position(1, 1)
-                .help(format!("add `checklist: {}` at the top", checklist.spec().replace(" + ", ", "))),
+            Diagnostic::warning(
+                Code::MissingField,
+                "the file does not say which checklist it answers",
+            )
+            .at_position(1, 1)
+            .help(format!(
+                "add `checklist: {}` at the top",
+                checklist.spec().replace(" + ", ", ")
+            )),
         );
         return;
     }
@@ -230,7 +271,10 @@ fn check_checklist_field(file: &AnswerFile, checklist: &Checklist, named: &[Spec
             None => out.push(
                 Diagnostic::error(
                     Code::ChecklistMismatch,
-                    format!("the file answers checklist `{id}`, but it is being checked against {}", checklist.spec()),
+                    format!(
+                        "the file answers checklist `{id}`, but it is being checked against {}",
+                        checklist.spec()
+                    ),
                 )
                 .at(path!["checklist"])
                 .help("drop --checklist to use the file's own, or fix the `checklist:` field"),
@@ -273,9 +317,12 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
         }
         Some(other) => {
             out.push(
-                Diagnostic::error(Code::WrongType, format!("`project` must be a mapping, not {}", other.describe()))
-                    .at(path!["project"])
-                    .help("write `project:` then `  name: <your project>` on the next line"),
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("`project` must be a mapping, not {}", other.describe()),
+                )
+                .at(path!["project"])
+                .help("write `project:` then `  name: <your project>` on the next line"),
             );
             return project;
         }
@@ -284,8 +331,11 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
     for (key, value) in entries {
         if seen.contains(&key.as_str()) {
             out.push(
-                Diagnostic::error(Code::DuplicateKey, format!("`project.{key}` appears more than once"))
-                    .at_key(path!["project", key.as_str()]),
+                Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("`project.{key}` appears more than once"),
+                )
+                .at_key(path!["project", key.as_str()]),
             );
             continue;
         }
@@ -297,7 +347,12 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             "version" => Some(&mut project.version),
             "contact" => Some(&mut project.contact),
             _ => {
-                out.push(unknown_key(key, PROJECT_KEYS, path!["project", key.as_str()], "project"));
+                out.push(unknown_key(
+                    key,
+                    PROJECT_KEYS,
+                    path!["project", key.as_str()],
+                    "project",
+                ));
                 continue;
             }
         };
@@ -308,8 +363,11 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             Raw::Null => None,
             other => {
                 out.push(
-                    Diagnostic::error(Code::WrongType, format!("`project.{key}` must be text, not {}", other.describe()))
-                        .at(path!["project", key.as_str()]),
+                    Diagnostic::error(
+                        Code::WrongType,
+                        format!("`project.{key}` must be text, not {}", other.describe()),
+                    )
+                    .at(path!["project", key.as_str()]),
                 );
                 None
             }
@@ -335,7 +393,9 @@ pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> 
         match given.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" | "true" | "ok" | "done" | "implemented" => Some(AnswerValue::Y),
             "n" | "no" | "false" | "off" | "none" | "not yet" => Some(AnswerValue::N),
-            "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "-" => Some(AnswerValue::NA),
+            "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "-" => {
+                Some(AnswerValue::NA)
+            }
             _ => None,
         }
     };
@@ -379,16 +439,63 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// Normalised placeholder texts: what people write when they mean to come back later.
 const PLACEHOLDERS: &[&str] = &[
-    "tbd", "tba", "tbc", "todo", "to do", "fixme", "xxx", "wip", "n/a", "na", "n.a.", "none", "nil", "null", "-",
-    "--", "---", "?", "??", "...", "…", "x", ".", "see above", "same as above", "as above", "see below", "ditto",
-    "pending", "to be done", "to be decided", "to be confirmed", "to be determined", "not applicable", "ok", "yes",
-    "no", "done", "y", "n", "placeholder", "test", "asdf",
+    "tbd",
+    "tba",
+    "tbc",
+    "todo",
+    "to do",
+    "fixme",
+    "xxx",
+    "wip",
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "nil",
+    "null",
+    "-",
+    "--",
+    "---",
+    "?",
+    "??",
+    "...",
+    "…",
+    "x",
+    ".",
+    "see above",
+    "same as above",
+    "as above",
+    "see below",
+    "ditto",
+    "pending",
+    "to be done",
+    "to be decided",
+    "to be confirmed",
+    "to be determined",
+    "not applicable",
+    "ok",
+    "yes",
+    "no",
+    "done",
+    "y",
+    "n",
+    "placeholder",
+    "test",
+    "asdf",
 ];
 
 /// Whether an elaboration is a placeholder rather than an explanation.
 pub fn is_placeholder(text: &str) -> bool {
-    let normalised = text.trim().trim_end_matches(['.', '!']).trim().to_lowercase();
-    let normalised = if normalised.is_empty() { text.trim().to_lowercase() } else { normalised };
+    let normalised = text
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .trim()
+        .to_lowercase();
+    let normalised = if normalised.is_empty() {
+        text.trim().to_lowercase()
+    } else {
+        normalised
+    };
     PLACEHOLDERS.contains(&normalised.as_str()) || normalised.starts_with("lorem ipsum")
 }
 
@@ -410,13 +517,25 @@ fn check_entry(
             ),
             _ => "each answer is a mapping with `answer:` and `elaboration:`".to_owned(),
         };
-        let code = if matches!(raw, Raw::Null) { Code::Unanswered } else { Code::WrongType };
+        let code = if matches!(raw, Raw::Null) {
+            Code::Unanswered
+        } else {
+            Code::WrongType
+        };
         let message = if matches!(raw, Raw::Null) {
             format!("question `{id}` is not answered")
         } else {
-            format!("the answer to `{id}` must be a mapping, not {}", raw.describe())
+            format!(
+                "the answer to `{id}` must be a mapping, not {}",
+                raw.describe()
+            )
         };
-        out.push(Diagnostic::error(code, message).at(path!["answers", id]).question(id).help(help));
+        out.push(
+            Diagnostic::error(code, message)
+                .at(path!["answers", id])
+                .question(id)
+                .help(help),
+        );
         return None;
     }
     for key in &entry.unknown {
@@ -424,9 +543,12 @@ fn check_entry(
     }
     for key in &entry.duplicates {
         out.push(
-            Diagnostic::error(Code::DuplicateKey, format!("`{key}` appears more than once in this answer"))
-                .at_key(at(key))
-                .question(id),
+            Diagnostic::error(
+                Code::DuplicateKey,
+                format!("`{key}` appears more than once in this answer"),
+            )
+            .at_key(at(key))
+            .question(id),
         );
     }
     let answer = match entry.answer.as_ref().map(parse_answer) {
@@ -435,12 +557,20 @@ fn check_entry(
                 Diagnostic::error(Code::Unanswered, format!("question `{id}` is not answered"))
                     .at(at("answer"))
                     .question(id)
-                    .help(format!("answer Y, N or NA: {}", one_line(&question.question))),
+                    .help(format!(
+                        "answer Y, N or NA: {}",
+                        one_line(&question.question)
+                    )),
             );
             return None;
         }
         Some(Err((message, help))) => {
-            out.push(Diagnostic::error(Code::InvalidAnswer, message).at(at("answer")).question(id).help(help));
+            out.push(
+                Diagnostic::error(Code::InvalidAnswer, message)
+                    .at(at("answer"))
+                    .question(id)
+                    .help(help),
+            );
             None
         }
         Some(Ok(Some(value))) => Some(value),
@@ -455,7 +585,13 @@ fn check_entry(
     }
     let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, out);
     let evidence = check_evidence(id, entry.evidence.as_ref(), base, out);
-    let implementation = check_implementation(id, entry.implementation.as_ref(), answer, checklist.scoring, out);
+    let implementation = check_implementation(
+        id,
+        entry.implementation.as_ref(),
+        answer,
+        checklist.scoring,
+        out,
+    );
     Some(Response {
         answer: answer?,
         elaboration: elaboration?,
@@ -487,16 +623,21 @@ fn check_elaboration(
                 Diagnostic::error(Code::MissingElaboration, "the answer has no elaboration")
                     .at(at)
                     .question(id)
-                    .help(format!("every answer, NA included, needs a written justification; {guidance}")),
+                    .help(format!(
+                        "every answer, NA included, needs a written justification; {guidance}"
+                    )),
             );
             return None;
         }
         Some(other) => {
             out.push(
-                Diagnostic::error(Code::WrongType, format!("the elaboration must be text, not {}", other.describe()))
-                    .at(at)
-                    .question(id)
-                    .help("write the justification as text; use `>` for a long paragraph"),
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("the elaboration must be text, not {}", other.describe()),
+                )
+                .at(at)
+                .question(id)
+                .help("write the justification as text; use `>` for a long paragraph"),
             );
             return None;
         }
@@ -507,16 +648,24 @@ fn check_elaboration(
             Diagnostic::error(Code::MissingElaboration, "the elaboration is empty")
                 .at(at)
                 .question(id)
-                .help(format!("every answer, NA included, needs a written justification; {guidance}")),
+                .help(format!(
+                    "every answer, NA included, needs a written justification; {guidance}"
+                )),
         );
         return None;
     }
     if is_placeholder(trimmed) {
         out.push(
-            Diagnostic::error(Code::PlaceholderElaboration, format!("`{}` is a placeholder, not an elaboration", truncate(trimmed, 30)))
-                .at(at)
-                .question(id)
-                .help(guidance),
+            Diagnostic::error(
+                Code::PlaceholderElaboration,
+                format!(
+                    "`{}` is a placeholder, not an elaboration",
+                    truncate(trimmed, 30)
+                ),
+            )
+            .at(at)
+            .question(id)
+            .help(guidance),
         );
         return None;
     }
@@ -541,33 +690,53 @@ fn check_elaboration(
 
 /// Whether an evidence entry is a reference (URL, ticket) rather than a local path.
 fn is_reference(item: &str) -> bool {
-    let has_scheme = item
-        .split_once(':')
-        .is_some_and(|(scheme, _)| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let has_scheme = item.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     let looks_like_ticket = item.contains('-')
         && !item.contains(['/', '\\', ' '])
-        && item.rsplit('-').next().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        && item
+            .rsplit('-')
+            .next()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
     has_scheme || looks_like_ticket || item.contains(' ')
 }
 
-fn check_evidence(id: &str, raw: Option<&Raw>, base: Option<&Path>, out: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+fn check_evidence(
+    id: &str,
+    raw: Option<&Raw>,
+    base: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
     let items = match raw {
         None | Some(Raw::Null) => return Some(Vec::new()),
         Some(Raw::Seq(items)) => items,
         Some(Raw::Str(single)) => {
             out.push(
-                Diagnostic::error(Code::WrongType, "`evidence` must be a list, not a single text")
-                    .at(path!["answers", id, "evidence"])
-                    .question(id)
-                    .help(format!("write it as a list: evidence: [{single}]")),
+                Diagnostic::error(
+                    Code::WrongType,
+                    "`evidence` must be a list, not a single text",
+                )
+                .at(path!["answers", id, "evidence"])
+                .question(id)
+                .help(format!("write it as a list: evidence: [{single}]")),
             );
             return None;
         }
         Some(other) => {
             out.push(
-                Diagnostic::error(Code::WrongType, format!("`evidence` must be a list of texts, not {}", other.describe()))
-                    .at(path!["answers", id, "evidence"])
-                    .question(id),
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!(
+                        "`evidence` must be a list of texts, not {}",
+                        other.describe()
+                    ),
+                )
+                .at(path!["answers", id, "evidence"])
+                .question(id),
             );
             return None;
         }
@@ -578,10 +747,13 @@ fn check_evidence(id: &str, raw: Option<&Raw>, base: Option<&Path>, out: &mut Ve
         let at = path!["answers", id, "evidence", index];
         let Raw::Str(text) = item else {
             out.push(
-                Diagnostic::error(Code::WrongType, format!("evidence entries must be text, not {}", item.describe()))
-                    .at(at)
-                    .question(id)
-                    .help("give a repository-relative path or a link"),
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("evidence entries must be text, not {}", item.describe()),
+                )
+                .at(at)
+                .question(id)
+                .help("give a repository-relative path or a link"),
             );
             ok = false;
             continue;
@@ -598,7 +770,13 @@ fn check_evidence(id: &str, raw: Option<&Raw>, base: Option<&Path>, out: &mut Ve
 
 /// Evidence paths are relative to the answer file and stay inside its folder; airisk only
 /// checks that they exist and never reads them.
-fn check_evidence_path(id: &str, text: &str, base: &Path, at: crate::yaml::DocPath, out: &mut Vec<Diagnostic>) {
+fn check_evidence_path(
+    id: &str,
+    text: &str,
+    base: &Path,
+    at: crate::yaml::DocPath,
+    out: &mut Vec<Diagnostic>,
+) {
     let path = Path::new(text);
     let escapes = path.is_absolute()
         || path.components().fold(0_i32, |depth, c| match c {
@@ -606,23 +784,34 @@ fn check_evidence_path(id: &str, text: &str, base: &Path, at: crate::yaml::DocPa
             std::path::Component::Normal(_) => depth.max(0) + 1,
             _ => depth,
         }) < 0
-        || path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
     if escapes {
         out.push(
-            Diagnostic::warning(Code::EvidenceOutsideProject, format!("evidence `{text}` points outside the answer file's folder"))
-                .at(at)
-                .question(id)
-                .help("give a path relative to the answer file, inside the repository, or a link"),
+            Diagnostic::warning(
+                Code::EvidenceOutsideProject,
+                format!("evidence `{text}` points outside the answer file's folder"),
+            )
+            .at(at)
+            .question(id)
+            .help("give a path relative to the answer file, inside the repository, or a link"),
         );
         return;
     }
     let target = base.join(path);
     if !target.exists() {
         out.push(
-            Diagnostic::warning(Code::EvidenceNotFound, format!("evidence `{text}` does not exist"))
-                .at(at)
-                .question(id)
-                .help(format!("paths are relative to the answer file's folder ({})", base.display())),
+            Diagnostic::warning(
+                Code::EvidenceNotFound,
+                format!("evidence `{text}` does not exist"),
+            )
+            .at(at)
+            .question(id)
+            .help(format!(
+                "paths are relative to the answer file's folder ({})",
+                base.display()
+            )),
         );
     }
 }
@@ -651,22 +840,33 @@ fn check_implementation(
     };
     match (scoring, answer, parsed) {
         (Scoring::MlTestScore, Some(AnswerValue::Y), None) => out.push(
-            Diagnostic::error(Code::MissingImplementation, "a Y answer to an ML Test Score test must say how it is done")
-                .at(path!["answers", id, "answer"])
-                .question(id)
-                .help("add `implementation: manual` (0.5 point) or `implementation: automated` (1 point)"),
+            Diagnostic::error(
+                Code::MissingImplementation,
+                "a Y answer to an ML Test Score test must say how it is done",
+            )
+            .at(path!["answers", id, "answer"])
+            .question(id)
+            .help(
+                "add `implementation: manual` (0.5 point) or `implementation: automated` (1 point)",
+            ),
         ),
         (Scoring::Standard, _, Some(_)) => out.push(
-            Diagnostic::error(Code::ImplementationNotAllowed, "`implementation` only applies to ML Test Score checklists")
-                .at_key(at)
-                .question(id)
-                .help("remove it; describe how the control is run in the elaboration"),
+            Diagnostic::error(
+                Code::ImplementationNotAllowed,
+                "`implementation` only applies to ML Test Score checklists",
+            )
+            .at_key(at)
+            .question(id)
+            .help("remove it; describe how the control is run in the elaboration"),
         ),
         (Scoring::MlTestScore, Some(AnswerValue::N | AnswerValue::NA), Some(_)) => out.push(
-            Diagnostic::error(Code::ImplementationNotAllowed, "`implementation` only applies to Y answers")
-                .at_key(at)
-                .question(id)
-                .help("remove it, or answer Y if the test is done"),
+            Diagnostic::error(
+                Code::ImplementationNotAllowed,
+                "`implementation` only applies to Y answers",
+            )
+            .at_key(at)
+            .question(id)
+            .help("remove it, or answer Y if the test is done"),
         ),
         _ => {}
     }
@@ -688,12 +888,28 @@ mod tests {
 
     #[test]
     fn only_exact_capitals_are_accepted() {
-        assert_eq!(parse_answer(&Raw::Str("Y".into())), Ok(Some(AnswerValue::Y)));
-        assert_eq!(parse_answer(&Raw::Str("NA".into())), Ok(Some(AnswerValue::NA)));
+        assert_eq!(
+            parse_answer(&Raw::Str("Y".into())),
+            Ok(Some(AnswerValue::Y))
+        );
+        assert_eq!(
+            parse_answer(&Raw::Str("NA".into())),
+            Ok(Some(AnswerValue::NA))
+        );
         assert_eq!(parse_answer(&Raw::Null), Ok(None));
-        for (given, suggestion) in [("yes", "Y"), ("y", "Y"), ("no", "N"), ("off", "N"), ("N/A", "NA"), ("na", "NA")] {
+        for (given, suggestion) in [
+            ("yes", "Y"),
+            ("y", "Y"),
+            ("no", "N"),
+            ("off", "N"),
+            ("N/A", "NA"),
+            ("na", "NA"),
+        ] {
             let (_, help) = parse_answer(&Raw::Str(given.into())).unwrap_err();
-            assert!(help.contains(&format!("answer: {suggestion}`")), "{given}: {help}");
+            assert!(
+                help.contains(&format!("answer: {suggestion}`")),
+                "{given}: {help}"
+            );
         }
         let (message, help) = parse_answer(&Raw::Bool(false)).unwrap_err();
         assert!(message.contains("boolean") && help.contains("answer: N"));
@@ -703,17 +919,34 @@ mod tests {
 
     #[test]
     fn placeholders_are_recognised_but_real_text_is_not() {
-        for p in ["TBD", "tbd.", " TODO ", "n/a", "-", "See above", "same as above", "Lorem ipsum dolor"] {
+        for p in [
+            "TBD",
+            "tbd.",
+            " TODO ",
+            "n/a",
+            "-",
+            "See above",
+            "same as above",
+            "Lorem ipsum dolor",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
-        for real in ["TBD by the data team: provenance is stored in DVC", "See the runbook in ops/"] {
+        for real in [
+            "TBD by the data team: provenance is stored in DVC",
+            "See the runbook in ops/",
+        ] {
             assert!(!is_placeholder(real), "{real}");
         }
     }
 
     #[test]
     fn references_are_not_checked_as_paths() {
-        for r in ["https://wiki/x", "JIRA-123", "s3://bucket/x", "Confluence page Model card"] {
+        for r in [
+            "https://wiki/x",
+            "JIRA-123",
+            "s3://bucket/x",
+            "Confluence page Model card",
+        ] {
             assert!(is_reference(r), "{r}");
         }
         for p in ["docs/a.md", "README.md", "../x"] {

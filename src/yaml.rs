@@ -134,7 +134,10 @@ impl<'a> LineIndex<'a> {
     pub fn column_of(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line.saturating_sub(1)];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, column)
     }
 }
@@ -255,7 +258,9 @@ impl MarkedEventReceiver for Walker<'_, '_> {
             }
             // An empty value (`answer:`) is reported by the parser at the next token, often
             // on the next line; its key is where the user must type.
-            Event::Scalar(text, TScalarStyle::Plain, ..) if text.is_empty() && self.pending_key.is_some() => {
+            Event::Scalar(text, TScalarStyle::Plain, ..)
+                if text.is_empty() && self.pending_key.is_some() =>
+            {
                 if let Some(key) = self.pending_key {
                     self.record(key);
                 }
@@ -297,7 +302,8 @@ mod tests {
 
     #[test]
     fn locates_keys_and_values_in_block_style() {
-        let text = "a: 1\nanswers:\n  q1:\n    answer: Maybe\n    evidence:\n      - x\n      - y\n";
+        let text =
+            "a: 1\nanswers:\n  q1:\n    answer: Maybe\n    evidence:\n      - x\n      - y\n";
         let wanted = [
             path(&["answers", "q1", "answer"]),
             path(&["answers", "q1"]),
@@ -321,7 +327,7 @@ mod tests {
         let found = locate(text, &wanted);
         let y = found[&wanted[0]];
         assert_eq!((y.value.line, y.value.column), (1, 19));
-        assert_eq!(&text[y.value.offset..y.value.offset + 1], "\"");
+        assert_eq!(&text[y.value.offset..=y.value.offset], "\"");
         assert_eq!(found[&wanted[1]].value.line, 2);
     }
 

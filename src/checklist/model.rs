@@ -11,7 +11,19 @@ use crate::source::SourceFile;
 pub const DEFAULT_MIN_ELABORATION: usize = 20;
 
 /// Risk if a control is missing, lowest first. The order is the comparison order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -21,7 +33,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -214,7 +231,14 @@ impl Checklist {
         let mut ordinal = 0;
         for (si, section) in self.sections.iter().enumerate() {
             for (qi, question) in section.questions.iter().enumerate() {
-                index.insert(question.id.clone(), QuestionRef { section: si, index: qi, ordinal });
+                index.insert(
+                    question.id.clone(),
+                    QuestionRef {
+                        section: si,
+                        index: qi,
+                        ordinal,
+                    },
+                );
                 ordinal += 1;
             }
         }
@@ -250,7 +274,9 @@ impl Checklist {
             combined.version = format!("{}+{}", combined.version, next.version);
             combined.title = format!("{} + {}", combined.title, next.title);
             combined.sections.extend(next.sections);
-            combined.rule_part.extend(next.rule_part.iter().map(|p| p + offset));
+            combined
+                .rule_part
+                .extend(next.rule_part.iter().map(|p| p + offset));
             combined.rules.extend(next.rules);
             combined.parts.extend(next.parts);
             combined.sources.extend(next.sources);
@@ -260,7 +286,9 @@ impl Checklist {
             combined.reindex();
         }
         combined.ruleset = combined.compile_own_rules().map_err(|diagnostics| {
-            diagnostics.first().map_or_else(String::new, |d| d.message.clone())
+            diagnostics
+                .first()
+                .map_or_else(String::new, |d| d.message.clone())
         })?;
         Ok(combined)
     }
@@ -270,7 +298,10 @@ impl Checklist {
         let mut sources = Vec::with_capacity(self.parts.len());
         let mut start = 0;
         for (part, source) in self.sources.iter().enumerate() {
-            let len = self.rule_part[start..].iter().take_while(|&&p| p == part).count();
+            let len = self.rule_part[start..]
+                .iter()
+                .take_while(|&&p| p == part)
+                .count();
             sources.push(crate::rules::RuleSource {
                 source,
                 rules: &self.rules[start..start + len],
@@ -302,23 +333,47 @@ impl Checklist {
         self.sections
             .iter()
             .enumerate()
-            .flat_map(|(si, section)| section.questions.iter().enumerate().map(move |(qi, q)| (si, qi, q)))
+            .flat_map(|(si, section)| {
+                section
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .map(move |(qi, q)| (si, qi, q))
+            })
             .enumerate()
-            .map(|(ordinal, (section, index, q))| (QuestionRef { section, index, ordinal }, q))
+            .map(|(ordinal, (section, index, q))| {
+                (
+                    QuestionRef {
+                        section,
+                        index,
+                        ordinal,
+                    },
+                    q,
+                )
+            })
     }
 
     /// Question ids, for did-you-mean suggestions.
     pub fn question_ids(&self) -> impl Iterator<Item = &str> {
-        self.sections.iter().flat_map(|s| s.questions.iter().map(|q| q.id.as_str()))
+        self.sections
+            .iter()
+            .flat_map(|s| s.questions.iter().map(|q| q.id.as_str()))
     }
 
     /// The level a quality check runs at (warning unless the checklist says otherwise).
     pub fn check_level(&self, check: QualityCheck) -> CheckLevel {
-        self.checks.get(&check).copied().unwrap_or(CheckLevel::Warning)
+        self.checks
+            .get(&check)
+            .copied()
+            .unwrap_or(CheckLevel::Warning)
     }
 
     /// `id@version` of every part, joined with `+`: what an answer file should name.
     pub fn spec(&self) -> String {
-        self.parts.iter().map(|p| format!("{}@{}", p.id, p.version)).collect::<Vec<_>>().join(" + ")
+        self.parts
+            .iter()
+            .map(|p| format!("{}@{}", p.id, p.version))
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }

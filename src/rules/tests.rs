@@ -1,1 +1,250 @@
+//! One test per condition kind and combinator, plus the load-time checks.
 
+use std::fmt::Write as _;
+
+use super::*;
+use crate::checklist::{self, LoadError, Loaded};
+use crate::diag::Code;
+use crate::source::SourceFile;
+use crate::validate::{AnswerValue, Implementation, Response};
+
+const QUESTIONS: &str = "id: t\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, guidance: G, severity: high }\n      - { id: q2, question: Q2?, guidance: G, severity: low, na-allowed: false, min-elaboration: 5 }\n";
+
+fn load(rules: &str) -> Result<Loaded, LoadError> {
+    checklist::parse(SourceFile::from_string(
+        "t.yaml",
+        format!("{QUESTIONS}rules:\n{rules}"),
+    ))
+}
+
+fn rule_set(when: &str) -> RuleSet {
+    let text = format!("  - id: r\n    when: {when}\n    finding: F\n    recommendation: R\n");
+    match load(&text) {
+        Ok(loaded) => loaded.checklist.ruleset,
+        Err(e) => panic!("{when}: {e:?}"),
+    }
+}
+
+fn response(answer: AnswerValue, elaboration: &str, evidence: usize) -> Response {
+    Response {
+        answer,
+        elaboration: elaboration.to_owned(),
+        evidence: (0..evidence).map(|i| format!("e{i}")).collect(),
+        implementation: None,
+    }
+}
+
+fn fires(when: &str, responses: &[Response]) -> bool {
+    rule_set(when).evaluate(responses).count() == 1
+}
+
+fn two(a: Response, b: Response) -> Vec<Response> {
+    vec![a, b]
+}
+
+#[test]
+fn answer_in_a_set() {
+    let r = two(
+        response(AnswerValue::N, "because", 0),
+        response(AnswerValue::Y, "x", 0),
+    );
+    assert!(fires("{ question: q1, answer: [N, NA] }", &r));
+    assert!(!fires("{ question: q1, answer: [Y] }", &r));
+}
+
+#[test]
+fn elaboration_missing_shorter_and_placeholder() {
+    let r = two(
+        response(AnswerValue::Y, "  ", 0),
+        response(AnswerValue::Y, "TBD", 0),
+    );
+    assert!(fires("{ question: q1, elaboration-missing: true }", &r));
+    assert!(!fires("{ question: q2, elaboration-missing: true }", &r));
+    assert!(fires("{ question: q2, elaboration-placeholder: true }", &r));
+    assert!(fires("{ question: q2, elaboration-shorter-than: 4 }", &r));
+    assert!(!fires("{ question: q2, elaboration-shorter-than: 3 }", &r));
+    assert!(!fires(
+        "{ question: q2, elaboration-missing: false, answer: [N] }",
+        &r
+    ));
+}
+
+#[test]
+fn regex_matches_with_and_without_case() {
+    let r = two(
+        response(
+            AnswerValue::Y,
+            "Models are versioned by hand with Timestamps",
+            0,
+        ),
+        response(AnswerValue::Y, "x", 0),
+    );
+    assert!(fires(
+        "{ question: q1, elaboration-matches: \"timestamps\", ignore-case: true }",
+        &r
+    ));
+    assert!(!fires(
+        "{ question: q1, elaboration-matches: \"timestamps\" }",
+        &r
+    ));
+    assert!(fires(
+        "{ question: q1, elaboration-not-matches: \"SHAP|LIME\" }",
+        &r
+    ));
+    assert!(!fires(
+        "{ question: q1, elaboration-not-matches: \"by hand\" }",
+        &r
+    ));
+}
+
+#[test]
+fn evidence_missing_and_implementation() {
+    let mut with = response(AnswerValue::Y, "x", 1);
+    with.implementation = Some(Implementation::Manual);
+    let r = two(with, response(AnswerValue::Y, "x", 0));
+    assert!(fires("{ question: q2, evidence-missing: true }", &r));
+    assert!(!fires("{ question: q1, evidence-missing: true }", &r));
+    assert!(fires("{ question: q1, implementation: [manual] }", &r));
+    assert!(!fires("{ question: q1, implementation: [automated] }", &r));
+}
+
+#[test]
+fn several_checks_in_one_test_must_all_hold() {
+    let r = two(
+        response(AnswerValue::NA, "short", 0),
+        response(AnswerValue::Y, "x", 0),
+    );
+    assert!(fires(
+        "{ question: q1, answer: [NA], elaboration-shorter-than: 100 }",
+        &r
+    ));
+    assert!(!fires(
+        "{ question: q1, answer: [NA], elaboration-shorter-than: 3 }",
+        &r
+    ));
+}
+
+#[test]
+fn all_any_not_combine() {
+    let r = two(
+        response(AnswerValue::N, "x", 0),
+        response(AnswerValue::Y, "x", 0),
+    );
+    let n1 = "{ question: q1, answer: [N] }";
+    let y1 = "{ question: q1, answer: [Y] }";
+    let y2 = "{ question: q2, answer: [Y] }";
+    assert!(fires(&format!("{{ all: [{n1}, {y2}] }}"), &r));
+    assert!(!fires(&format!("{{ all: [{y1}, {y2}] }}"), &r));
+    assert!(fires(&format!("{{ any: [{y1}, {y2}] }}"), &r));
+    assert!(!fires(&format!("{{ any: [{y1}] }}"), &r));
+    assert!(fires(&format!("{{ not: {y1} }}"), &r));
+    assert!(fires(
+        &format!("{{ all: [{{ not: {y1} }}, {{ any: [{y1}, {y2}] }}] }}"),
+        &r
+    ));
+}
+
+#[test]
+fn severity_defaults_to_the_anchor_question() {
+    let set = rule_set("{ question: q2, answer: [N] }");
+    assert_eq!(set.rules[0].severity, Severity::Low);
+    let text = "  - id: r\n    question: q1\n    when: { question: q2, answer: [N] }\n    finding: F\n    recommendation: R\n";
+    let set = load(text).unwrap().checklist.ruleset;
+    assert_eq!(set.rules[0].severity, Severity::High);
+    assert_eq!(
+        set.by_question[1],
+        vec![0],
+        "indexed by the question its condition names"
+    );
+}
+
+fn errors(rules: &str) -> Vec<crate::diag::Diagnostic> {
+    match load(rules) {
+        Err(LoadError::Invalid { diagnostics, .. }) => diagnostics,
+        other => panic!("expected diagnostics, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_question_is_reported_with_position_and_suggestion() {
+    let d = errors(
+        "  - id: r\n    when: { question: q3, answer: [N] }\n    finding: F\n    recommendation: R\n",
+    );
+    assert_eq!(d[0].code, Code::InvalidRule);
+    assert_eq!((d[0].line, d[0].column), (Some(12), Some(23)));
+    assert!(d[0].help.is_some());
+}
+
+#[test]
+fn invalid_regex_is_reported_at_the_pattern() {
+    let d = errors(
+        "  - id: r\n    when:\n      question: q1\n      elaboration-matches: \"(unclosed\"\n    finding: F\n    recommendation: R\n",
+    );
+    assert_eq!(d[0].code, Code::InvalidRule);
+    assert!(
+        d[0].message.contains("regular expression"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].line, Some(14));
+}
+
+#[test]
+fn unknown_severity_and_key_are_errors_with_lines() {
+    let d = errors(
+        "  - id: r\n    when: { question: q1, answer: [N] }\n    severity: urgent\n    finding: F\n    recommendation: R\n",
+    );
+    assert_eq!(d[0].code, Code::YamlSyntax);
+    assert_eq!(d[0].line, Some(13));
+    let d = errors(
+        "  - id: r\n    when: { question: q1, answr: [N] }\n    finding: F\n    recommendation: R\n",
+    );
+    assert!(d[0].message.contains("answr"));
+    assert_eq!(d[0].line, Some(12));
+}
+
+#[test]
+fn duplicate_rule_ids_are_errors() {
+    let one = "  - id: r\n    when: { question: q1, answer: [N] }\n    finding: F\n    recommendation: R\n";
+    let d = errors(&format!("{one}{one}"));
+    assert_eq!(d[0].code, Code::DuplicateId);
+    assert_eq!(d[0].line, Some(15));
+}
+
+#[test]
+fn malformed_conditions_are_errors() {
+    for when in [
+        "{ question: q1 }",
+        "{ all: [] }",
+        "{ all: [{ question: q1, answer: [N] }], question: q1 }",
+        "{ answer: [N] }",
+    ] {
+        let d = errors(&format!(
+            "  - id: r\n    when: {when}\n    finding: F\n    recommendation: R\n"
+        ));
+        assert_eq!(d[0].code, Code::InvalidRule, "{when}");
+    }
+}
+
+#[test]
+fn oversized_regex_is_refused() {
+    let long = "a".repeat(MAX_REGEX_LENGTH + 1);
+    assert!(build_regex(&long, false).unwrap_err().contains("limit"));
+    assert!(
+        build_regex("(a{1000}){1000}", false).is_err(),
+        "compiled size is bounded"
+    );
+}
+
+#[test]
+fn repeated_patterns_share_one_compiled_regex() {
+    let mut text = String::new();
+    for i in 0..3 {
+        let _ = write!(
+            text,
+            "  - id: r{i}\n    when: {{ question: q1, elaboration-matches: \"manual\" }}\n    finding: F\n    recommendation: R\n"
+        );
+    }
+    let set = load(&text).unwrap().checklist.ruleset;
+    assert_eq!(set.rules.len(), 3);
+}
