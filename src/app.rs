@@ -288,10 +288,7 @@ fn prepare(
             match checklist::load(spec, base.as_deref()) {
                 Ok(loaded) => parts.push(loaded.checklist),
                 Err(LoadError::Io(err)) if from_file => {
-                    return Err(Unusable::Message(format!(
-                        "{}: checklist: {err:#}",
-                        source.name
-                    )));
+                    return Err(Unusable::Message(format!("{}: {err:#}", source.name)));
                 }
                 Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
                 // A checklist named inside an answer file is untrusted: say that it is

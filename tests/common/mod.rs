@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests: run the real binary over fixture files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+pub fn airisk() -> Command {
+    let mut cmd = Command::cargo_bin("airisk").expect("the airisk binary is built by cargo test");
+    cmd.env_remove("NO_COLOR")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env("COLUMNS", "120");
+    cmd
+}
+
+/// Output of a command: exit status, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// One diagnostic as `validate --format json` reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diag {
+    pub level: String,
+    pub code: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub question: Option<String>,
+    pub message: String,
+    pub help: String,
+}
+
+/// Runs `validate --format json` on one file; returns the exit code and its diagnostics.
+pub fn validate_json(file: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
+    let r = run(airisk()
+        .arg("validate")
+        .arg(file)
+        .args(["--format", "json"])
+        .args(extra));
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", r.stdout, r.stderr));
+    let mut out = Vec::new();
+    for f in doc["files"].as_array().expect("files") {
+        for d in f["diagnostics"].as_array().into_iter().flatten() {
+            out.push(Diag {
+                level: d["level"].as_str().unwrap_or_default().to_owned(),
+                code: d["code"].as_str().unwrap_or_default().to_owned(),
+                line: d["line"].as_u64(),
+                column: d["column"].as_u64(),
+                question: d["question"].as_str().map(str::to_owned),
+                message: d["message"].as_str().unwrap_or_default().to_owned(),
+                help: d["help"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    (r.code, out)
+}
+
+/// The single diagnostic with `code` (and question, when given); panics if not exactly one.
+pub fn one<'a>(diags: &'a [Diag], code: &str, question: Option<&str>) -> &'a Diag {
+    let found: Vec<&Diag> = diags
+        .iter()
+        .filter(|d| d.code == code && (question.is_none() || d.question.as_deref() == question))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {code} {question:?} in {diags:#?}"
+    );
+    found[0]
+}
+
+pub fn at(d: &Diag) -> (u64, u64) {
+    (d.line.expect("line"), d.column.expect("column"))
+}
