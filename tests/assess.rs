@@ -1,0 +1,180 @@
+//! `airisk assess`: findings, rating, --fail-on exit codes, formats.
+
+mod common;
+
+use common::{airisk, fixture, run};
+
+fn assess(file: &str, extra: &[&str]) -> common::Run {
+    run(airisk().arg("assess").arg(fixture(file)).args(extra))
+}
+
+#[test]
+fn fail_on_each_level_gives_the_documented_exit_code() {
+    // medium.yaml has one medium finding; high.yaml one high finding.
+    for (level, medium_code, high_code) in [
+        ("low", 1, 1),
+        ("medium", 1, 1),
+        ("high", 0, 1),
+        ("critical", 0, 0),
+    ] {
+        assert_eq!(
+            assess("assess/medium.yaml", &["--fail-on", level]).code,
+            medium_code,
+            "medium @ {level}"
+        );
+        assert_eq!(
+            assess("assess/high.yaml", &["--fail-on", level]).code,
+            high_code,
+            "high @ {level}"
+        );
+    }
+    assert_eq!(
+        assess("assess/high.yaml", &[]).code,
+        0,
+        "the default threshold is critical"
+    );
+}
+
+#[test]
+fn failing_threshold_is_explained_on_stderr() {
+    let r = assess("assess/high.yaml", &["--fail-on", "high"]);
+    assert!(
+        r.stderr.contains("1 open finding at or above high"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn table_shows_sections_rating_and_findings() {
+    let r = assess("assess/high.yaml", &[]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Overall risk: HIGH"), "{}", r.stdout);
+    assert!(r.stdout.contains("Monitoring"), "{}", r.stdout);
+    assert!(r.stdout.contains("Drift is not monitored."), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("(line 11)"),
+        "the finding points at its answer: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("\u{1b}["), "no colour when piped");
+    let colored = assess("assess/high.yaml", &["--color", "always"]);
+    assert!(colored.stdout.contains("\u{1b}["), "--color always colours");
+}
+
+#[test]
+fn no_color_env_disables_colour_on_auto() {
+    let r = run(airisk()
+        .env("NO_COLOR", "1")
+        .arg("assess")
+        .arg(fixture("assess/high.yaml")));
+    assert!(!r.stdout.contains("\u{1b}["));
+}
+
+#[test]
+fn json_is_the_assessment_model() {
+    let r = assess("assess/high.yaml", &["--format", "json"]);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["rating"], "high");
+    assert_eq!(v["findings"][0]["rule"], "mon-drift-no");
+    assert_eq!(v["findings"][0]["severity"], "high");
+    assert_eq!(v["findings"][0]["section"], "monitoring");
+    assert_eq!(v["findings"][0]["location"]["line"], 11);
+    assert_eq!(v["sections"][0]["na"], 1);
+    // data-provenance is Y (weight 3), mon-drift N (weight 1): readiness 75.
+    assert_eq!(v["readiness"], 75.0);
+    assert_eq!(v["date"], "2023-11-14");
+    insta::assert_json_snapshot!("assess_high_json", v, {
+        ".inputs[].path" => "[path]",
+        ".findings[].location.file" => "[path]",
+        ".warnings[].file" => "[path]",
+        ".tool.version" => "[version]",
+        ".checklist.parts[].source" => "[path]",
+    });
+}
+
+#[test]
+fn invalid_answers_give_diagnostics_and_exit_1_without_assessment() {
+    let r = run(airisk()
+        .arg("assess")
+        .arg(fixture("validate/elaborations.yaml")));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.is_empty(),
+        "no assessment is printed: {}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("error[na-not-allowed]"), "{}", r.stderr);
+}
+
+#[test]
+fn extra_rules_add_findings() {
+    let r = assess(
+        "assess/medium.yaml",
+        &[
+            "--rules",
+            fixture("assess/extra-rules.yaml").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 1, "a critical finding fails the default threshold");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "team-manual-deletion");
+    assert_eq!(v["rating"], "critical");
+    assert_eq!(
+        v["inputs"].as_array().unwrap().len(),
+        3,
+        "answers, checklist, rules file"
+    );
+}
+
+#[test]
+fn bad_rules_file_is_exit_2_with_position() {
+    let r = assess(
+        "assess/medium.yaml",
+        &[
+            "--rules",
+            fixture("assess/bad-rules.yaml").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad-rules.yaml:3:23"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `data-retention`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn github_format_annotates_findings() {
+    let r = assess("assess/high.yaml", &["--format", "github"]);
+    let first = r.stdout.lines().next().unwrap();
+    assert!(first.starts_with("::error file="), "{first}");
+    assert!(first.contains("line=11"), "{first}");
+    assert!(first.contains("title=airisk mon-drift-no"), "{first}");
+}
+
+#[test]
+fn diff_shows_opened_and_closed_findings() {
+    let r = run(airisk()
+        .arg("diff")
+        .arg(fixture("assess/high.yaml"))
+        .arg(fixture("assess/medium.yaml")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Overall risk: high -> medium"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("- [high] mon-drift"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("+ [medium] data-retention"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("data-retention: NA -> N"), "{}", r.stdout);
+}
