@@ -1,0 +1,197 @@
+//! The smaller commands: init, show, checklists, schema, completions, help.
+
+mod common;
+
+use common::{airisk, run, validate_json};
+
+#[test]
+fn init_template_is_valid_yaml_with_one_unanswered_error_per_question() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let path = dir.path().join("airisk.yaml");
+    let r = run(airisk().args(["init", "-o"]).arg(&path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# airisk answer file"));
+    assert!(text.contains("checklist: ai-risk-control@1.0"));
+    assert!(text.contains("  # Q: "), "question text as comments");
+    assert!(text.contains("  # Guidance: "));
+    let shown = run(airisk().args(["show", "--format", "json"]));
+    let checklist: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let questions: usize = checklist["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["questions"].as_array().unwrap().len())
+        .sum();
+    let (code, diags) = validate_json(&path, &[]);
+    assert_eq!(code, 1);
+    assert!(diags.iter().all(|d| d.code != "yaml-syntax"));
+    assert_eq!(
+        diags.iter().filter(|d| d.code == "unanswered").count(),
+        questions
+    );
+    assert_eq!(
+        diags.iter().filter(|d| d.code != "unanswered").count(),
+        1,
+        "plus the empty project name: {diags:#?}"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_without_force() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let path = dir.path().join("airisk.yaml");
+    std::fs::write(&path, "precious").unwrap();
+    let r = run(airisk().args(["init", "-o"]).arg(&path));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+    let r = run(airisk().args(["init", "--force", "-o"]).arg(&path));
+    assert_eq!(r.code, 0);
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), "precious");
+}
+
+#[test]
+fn init_to_stdout_and_for_several_checklists() {
+    let r = run(airisk().args([
+        "init",
+        "--checklist",
+        "ai-risk-control",
+        "--checklist",
+        "genai-addendum",
+    ]));
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .contains("checklist: [ai-risk-control@1.0, genai-addendum@1.0]"),
+        "{}",
+        &r.stdout[..600]
+    );
+    assert!(r.stdout.contains("  llm-"), "genai questions are included");
+    let r = run(airisk().args(["init", "--checklist", "ml-test-score"]));
+    assert!(r.stdout.contains("implementation:"));
+}
+
+#[test]
+fn init_with_unknown_checklist_is_exit_2() {
+    let r = run(airisk().args(["init", "--checklist", "nope"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("ai-risk-control"));
+}
+
+#[test]
+fn checklists_lists_all_four() {
+    let r = run(airisk().arg("checklists"));
+    assert_eq!(r.code, 0);
+    for id in [
+        "ai-risk-control",
+        "csa-lifecycle",
+        "ml-test-score",
+        "genai-addendum",
+    ] {
+        assert!(r.stdout.contains(id), "{}", r.stdout);
+    }
+    let r = run(airisk().args(["checklists", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 4);
+    assert!(v[0]["questions"].as_u64().unwrap() >= 48);
+}
+
+#[test]
+fn show_in_every_format() {
+    let table = run(airisk().arg("show"));
+    assert_eq!(table.code, 0);
+    assert!(table.stdout.contains("data-provenance"));
+    let md = run(airisk().args(["show", "ml-test-score", "--format", "markdown"]));
+    assert!(md.stdout.starts_with("# "), "{}", md.stdout);
+    assert!(md.stdout.contains("### mlts-data-1"));
+    let json = run(airisk().args(["show", "genai-addendum@1.0", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["id"], "genai-addendum");
+    let path = run(airisk()
+        .arg("show")
+        .arg(common::fixture("validate/mini.yaml")));
+    assert!(path.stdout.contains("mon-drift"));
+}
+
+#[test]
+fn show_reports_an_invalid_checklist_file_with_its_line() {
+    let r = run(airisk()
+        .arg("show")
+        .arg(common::fixture("lint/duplicate.yaml")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("duplicate.yaml:12:9"), "{}", r.stderr);
+}
+
+#[test]
+fn schema_and_completions() {
+    for kind in ["answers", "checklist"] {
+        let r = run(airisk().args(["schema", kind]));
+        assert_eq!(r.code, 0);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(v["$schema"].as_str().unwrap().contains("2020-12"));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(airisk().args(["completions", shell]));
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("airisk"));
+    }
+}
+
+#[test]
+fn help_has_examples_and_version_works() {
+    let r = run(airisk().arg("--help"));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Examples:"));
+    for command in [
+        "checklists",
+        "show",
+        "init",
+        "validate",
+        "assess",
+        "report",
+        "lint",
+        "schema",
+        "diff",
+        "completions",
+    ] {
+        assert!(r.stdout.contains(command), "{command}");
+        let sub = run(airisk().args([command, "--help"]));
+        assert_eq!(sub.code, 0);
+        assert!(
+            sub.stdout.contains("Example"),
+            "{command} --help has examples"
+        );
+    }
+    assert!(
+        !r.stdout.contains("generate"),
+        "hidden commands stay hidden"
+    );
+    let v = run(airisk().arg("--version"));
+    assert!(v.stdout.starts_with("airisk "));
+    insta::assert_snapshot!("help", r.stdout);
+}
+
+#[test]
+fn closed_stdout_pipe_is_quiet() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airisk"))
+        .args(["show", "--format", "markdown"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the child writes: every write meets a broken pipe.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(stderr.is_empty(), "no message on a closed pipe: {stderr}");
+    assert_eq!(status.code(), Some(0));
+}
