@@ -256,10 +256,30 @@ pub fn resolve(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// Longest source line shown in an excerpt; a longer one (minified or generated YAML)
+/// would flood the terminal, so only its position is given.
+const MAX_EXCERPT_LINE: usize = 300;
+
+fn line_is_short(text: &str, span: &Range<usize>) -> bool {
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    end - start <= MAX_EXCERPT_LINE && span.end <= end.max(span.start)
+}
+
 /// The span to underline from `offset`: a key up to its colon, otherwise the rest of the line.
 fn token_span(text: &str, offset: usize) -> Range<usize> {
     let offset = offset.min(text.len());
     let rest = &text[offset..];
+    // Look at most a short way ahead: a span only underlines one token or line.
+    let mut window = rest.len().min(MAX_EXCERPT_LINE);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let rest = &rest[..window];
     let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
     let line = &rest[..line_end];
     let end = match line.find(": ") {
@@ -311,8 +331,10 @@ pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: b
             .with_code(diagnostic.code.as_str())
             .with_message(message)
             .with_notes(notes);
+        let source = sources.iter().find(|s| s.name == diagnostic.file);
+        let showable = |span: &Range<usize>| source.is_some_and(|s| line_is_short(&s.text, span));
         match (ids.get(diagnostic.file.as_str()), &diagnostic.span) {
-            (Some(&id), Some(span)) => {
+            (Some(&id), Some(span)) if showable(span) => {
                 cs = cs.with_labels(vec![Label::primary(id, span.clone())]);
             }
             _ => {

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use anyhow::{Context, Result, bail};
 
@@ -24,6 +25,36 @@ pub fn stderr(text: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
+}
+
+/// Temporary files being written, removed by the Ctrl-C handler.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static HANDLER: Once = Once::new();
+
+/// On Ctrl-C, remove temporary files in flight and exit 130, as a shell expects.
+fn install_interrupt_handler() {
+    HANDLER.call_once(|| {
+        // If a handler cannot be installed, the default action still never leaves a
+        // partial *output* file (the rename has not happened); only a temporary one.
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(paths) = IN_FLIGHT.lock() {
+                for path in paths.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+fn track(path: &Path, add: bool) {
+    if let Ok(mut paths) = IN_FLIGHT.lock() {
+        if add {
+            paths.push(path.to_path_buf());
+        } else {
+            paths.retain(|p| p != path);
+        }
+    }
 }
 
 /// Writes `contents` to `path` atomically. Refuses to replace any of `inputs` and, unless
@@ -53,23 +84,40 @@ pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool)
             bail!("{shown} already exists; use --force to overwrite it");
         }
     }
+    install_interrupt_handler();
+    // The path is tracked before the file exists, so an interrupt at any moment finds it.
     let mut temp = tempfile::Builder::new()
         .prefix(".airisk-")
         .suffix(".tmp")
-        .tempfile_in(dir)
+        .make_in(dir, |candidate| {
+            track(candidate, true);
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(candidate)
+                .inspect_err(|_| {
+                    track(candidate, false);
+                })
+        })
         .with_context(|| {
             format!(
                 "cannot write {shown}: cannot create a temporary file in {}",
                 dir.display()
             )
         })?;
-    temp.write_all(contents)
+    let temp_path = temp.path().to_path_buf();
+    let result = temp
+        .write_all(contents)
         .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write {shown}"))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {shown}"))?;
-    Ok(())
+        .with_context(|| format!("cannot write {shown}"))
+        .and_then(|()| {
+            temp.persist(path)
+                .map(drop)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot write {shown}"))
+        });
+    track(&temp_path, false);
+    result
 }
 
 #[cfg(test)]

@@ -26,21 +26,21 @@ fn regex(pattern: &str) -> Regex {
 /// Phrases that say a control is not (yet) in place.
 static CONTRADICTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(not yet|we do not|we don'?t|we have not|we haven'?t|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))\b",
+        r"(?i)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)",
     )
 });
 
 /// Words that give a reason why a question does not apply.
 static REASON: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)\b",
+        r"(?i)(?-u:\b)(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)(?-u:\b)",
     )
 });
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
 static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\d|/|\b(automat\w*|pipeline|ci|review\w*|test\w*|monitor\w*|log\w*|audit\w*|schedul\w*|script|tool|dashboard|alert\w*|polic\w*|procedure|runbook|registry|checklist|encrypt\w*|sign\w*|vault|scan\w*|approv\w*|ticket|documented|recorded|tracked|version\w*)\b",
+        r"(?i)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
     )
 });
 

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-/// Largest input airisk reads. A 100,000-question checklist is about 50 MB; four times
-/// that leaves room while keeping memory bounded (serde_yaml holds about 4.5 times the
-/// input while it parses).
-pub const MAX_INPUT_BYTES: u64 = 200 * 1024 * 1024;
+/// Largest input airisk reads. A 100,000-question checklist is about 48 MB; the limit
+/// leaves room for that while keeping memory bounded (serde_yaml holds about 4.5 times
+/// the input while it parses).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 const UTF8_BOM: &str = "\u{feff}";
 

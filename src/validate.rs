@@ -696,12 +696,14 @@ fn is_reference(item: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
+    // Ticket ids: JIRA-123, IAM-REVIEW-2024-Q2: an upper-case prefix, no path separator,
+    // no file extension.
     let looks_like_ticket = item.contains('-')
-        && !item.contains(['/', '\\', ' '])
+        && !item.contains(['/', '\\', ' ', '.'])
         && item
-            .rsplit('-')
+            .split('-')
             .next()
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase()));
     has_scheme || looks_like_ticket || item.contains(' ')
 }
 
@@ -943,13 +945,20 @@ mod tests {
     fn references_are_not_checked_as_paths() {
         for r in [
             "https://wiki/x",
+            "IAM-REVIEW-2024-Q2",
             "JIRA-123",
             "s3://bucket/x",
             "Confluence page Model card",
         ] {
             assert!(is_reference(r), "{r}");
         }
-        for p in ["docs/a.md", "README.md", "../x"] {
+        for p in [
+            "docs/a.md",
+            "README.md",
+            "../x",
+            "model-card.md",
+            "CHANGELOG-2024.md",
+        ] {
             assert!(!is_reference(p), "{p}");
         }
     }

@@ -52,12 +52,20 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, YamlError> {
     })
 }
 
-/// serde_yaml appends " at line L column C" to messages; the position is shown apart.
+/// serde_yaml puts " at line L column C" into messages; the position is shown apart.
 fn clean_message(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) if message[at..].contains(" column ") => message[..at].to_owned(),
-        _ => message.to_owned(),
+    let mut out = message.to_owned();
+    while let Some(at) = out.find(" at line ") {
+        let rest = &out[at + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let line_len = digits(rest);
+        let Some(after_column) = rest[line_len..].strip_prefix(" column ") else {
+            break;
+        };
+        let end = at + " at line ".len() + line_len + " column ".len() + digits(after_column);
+        out.replace_range(at..end, "");
     }
+    out
 }
 
 /// One step of a path into a YAML document.
@@ -122,8 +130,12 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1)
+            - start;
         let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
         rest[..end]
             .char_indices()
             .nth(column.saturating_sub(1))
@@ -329,6 +341,18 @@ mod tests {
         assert_eq!((y.value.line, y.value.column), (1, 19));
         assert_eq!(&text[y.value.offset..=y.value.offset], "\"");
         assert_eq!(found[&wanted[1]].value.line, 2);
+    }
+
+    #[test]
+    fn positions_are_removed_from_the_middle_of_messages() {
+        assert_eq!(
+            clean_message(
+                "found unknown escape character at line 7 column 23, while parsing a quoted scalar"
+            ),
+            "found unknown escape character, while parsing a quoted scalar"
+        );
+        assert_eq!(clean_message("bad at line 1 column 2"), "bad");
+        assert_eq!(clean_message("nothing here"), "nothing here");
     }
 
     #[test]

@@ -1,0 +1,343 @@
+//! Hostile and broken input: every command that reads input ends in a clear error, never a
+//! panic, a hang or a file left behind. The committed corpus is `tests/fixtures/bad/`;
+//! large and odd inputs (100 MB, a 1 MB line, FIFOs, symlink loops...) are made here.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{airisk, fixture, run};
+
+/// Runs every input-reading command on `input` and checks the contract.
+fn check_all_commands(input: &Path, name_in_message: &str) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("report.html");
+    let runs: Vec<(&str, common::Run)> = vec![
+        (
+            "validate",
+            run(airisk()
+                .arg("validate")
+                .arg(input)
+                .timeout(Duration::from_secs(60))),
+        ),
+        (
+            "assess",
+            run(airisk()
+                .arg("assess")
+                .arg(input)
+                .timeout(Duration::from_secs(60))),
+        ),
+        (
+            "report",
+            run(airisk()
+                .arg("report")
+                .arg(input)
+                .args(["--format", "html", "-o"])
+                .arg(&report)
+                .timeout(Duration::from_secs(60))),
+        ),
+        (
+            "lint",
+            run(airisk()
+                .arg("lint")
+                .arg(input)
+                .timeout(Duration::from_secs(60))),
+        ),
+        (
+            "show",
+            run(airisk()
+                .arg("show")
+                .arg(input)
+                .timeout(Duration::from_secs(60))),
+        ),
+    ];
+    for (command, r) in runs {
+        let what = format!("{command} {}", input.display());
+        assert!(
+            r.code == 1 || r.code == 2,
+            "{what}: exit {} (a signal is -1)\n{}",
+            r.code,
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{what}: panic\n{}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("RUST_BACKTRACE"),
+            "{what}: backtrace hint\n{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.lines().any(|l| l.contains(name_in_message)),
+            "{what}: no line names the file\n{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.len() < 200_000,
+            "{what}: {} bytes of stderr",
+            r.stderr.len()
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "no output file is left behind: {left:?}");
+}
+
+fn corpus() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "secret-notes.yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn committed_corpus_fails_cleanly_in_every_command() {
+    let files = corpus();
+    assert!(files.len() >= 40, "the corpus has {} cases", files.len());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        check_all_commands(&file, &name);
+    }
+}
+
+fn generated(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn generated_odd_files_fail_cleanly() {
+    let mut deep = "a: ".to_owned();
+    deep.push_str(&"[".repeat(10_000));
+    deep.push_str(&"]".repeat(10_000));
+    deep.push('\n');
+    let mut one_mb_line = "checklist: ai-risk-control\nproject: {name: x}\nanswers: {data-provenance: {answer: Y, elaboration: \"".to_owned();
+    one_mb_line.push_str(&"x".repeat(1 << 20));
+    one_mb_line.push_str("\"}}\n");
+    let mut garbage = Vec::with_capacity(64 * 1024);
+    let mut seed: u32 = 0x1234_5678;
+    for _ in 0..64 * 1024 {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        garbage.push(seed.to_le_bytes()[0]);
+    }
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("nested-10000.yaml", deep.into_bytes()),
+        ("one-mb-line.yaml", one_mb_line.into_bytes()),
+        (
+            "invalid-utf8.yaml",
+            b"checklist: ai-risk-control\nproject:\n  name: \xff\xfe bad\n".to_vec(),
+        ),
+        ("utf16.yaml", {
+            let mut b = vec![0xff, 0xfe];
+            for unit in "checklist: ai-risk-control\n".encode_utf16() {
+                b.extend_from_slice(&unit.to_le_bytes());
+            }
+            b
+        }),
+        ("garbage.bin", garbage),
+        (
+            "nul-bytes.yaml",
+            b"checklist: ai-risk-control\x00\x00\nproject: x\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let (_dir, path) = generated(name, &bytes);
+        check_all_commands(&path, name);
+    }
+}
+
+#[test]
+fn a_100_mb_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap();
+    check_all_commands(&path, "huge.yaml");
+    let r = run(airisk().arg("validate").arg(&path));
+    assert!(r.stderr.contains("limit"), "{}", r.stderr);
+}
+
+#[test]
+fn paths_that_are_not_files_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    check_all_commands(
+        dir.path(),
+        &dir.path().file_name().unwrap().to_string_lossy(),
+    );
+    let missing = dir.path().join("missing.yaml");
+    check_all_commands(&missing, "missing.yaml");
+
+    let fifo = dir.path().join("fifo.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        check_all_commands(&fifo, "fifo.yaml");
+    }
+
+    let a = dir.path().join("loop-a.yaml");
+    let b = dir.path().join("loop-b.yaml");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        check_all_commands(&a, "loop-a.yaml");
+    }
+}
+
+#[test]
+fn unreadable_file_fails_cleanly_unless_root() {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if is_root {
+        // root reads any file whatever its mode; nothing to test here.
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, path) = generated("locked.yaml", b"checklist: ai-risk-control\n");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        check_all_commands(&path, "locked.yaml");
+    }
+}
+
+#[test]
+fn bom_and_crlf_work() {
+    let valid = std::fs::read_to_string(fixture("validate/valid.yaml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("validate/mini.yaml"), dir.path().join("mini.yaml")).unwrap();
+    for (name, text) in [
+        ("bom.yaml", format!("\u{feff}{valid}")),
+        ("crlf.yaml", valid.replace('\n', "\r\n")),
+        (
+            "bom-crlf.yaml",
+            format!("\u{feff}{}", valid.replace('\n', "\r\n")),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = run(airisk().arg("validate").arg(&path));
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let r = run(airisk().arg("assess").arg(&path).args(["--format", "json"]));
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+    }
+    // Positions stay right with CRLF and a BOM.
+    let broken = valid.replace("answer: N\n", "answer: Maybe\n");
+    let path = dir.path().join("broken.yaml");
+    std::fs::write(&path, format!("\u{feff}{}", broken.replace('\n', "\r\n"))).unwrap();
+    let (_, diags) = common::validate_json(&path, &[]);
+    let d = common::one(&diags, "invalid-answer", Some("mon-drift"));
+    assert_eq!(common::at(d), (13, 13));
+}
+
+#[test]
+fn a_checklist_path_inside_an_answer_file_never_prints_its_contents() {
+    for case in [
+        "checklist-not-a-checklist.yaml",
+        "checklist-traversal.yaml",
+        "checklist-absolute.yaml",
+        "checklist-url.yaml",
+    ] {
+        let r = run(airisk()
+            .arg("validate")
+            .arg(fixture(&format!("bad/{case}"))));
+        assert_eq!(r.code, 2, "{case}");
+        assert!(!r.stderr.contains("TOPSECRET"), "{case}: {}", r.stderr);
+        assert!(!r.stderr.contains("password"), "{case}: {}", r.stderr);
+    }
+    let r = run(airisk()
+        .arg("validate")
+        .arg(fixture("bad/checklist-url.yaml")));
+    assert!(r.stderr.contains("never fetches"), "{}", r.stderr);
+}
+
+#[test]
+fn inputs_are_never_modified() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("validate/mini.yaml"), dir.path().join("mini.yaml")).unwrap();
+    let answers = dir.path().join("valid.yaml");
+    std::fs::copy(fixture("validate/valid.yaml"), &answers).unwrap();
+    let before = std::fs::read(&answers).unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(&answers)
+        .args(["--format", "markdown", "-o"])
+        .arg(&answers));
+    assert_eq!(r.code, 2, "writing over the input is refused");
+    assert!(r.stderr.contains("one of the inputs"), "{}", r.stderr);
+    let checklist = dir.path().join("mini.yaml");
+    let r = run(airisk()
+        .arg("report")
+        .arg(&answers)
+        .args(["--format", "html", "-o"])
+        .arg(&checklist));
+    assert_eq!(r.code, 2);
+    assert_eq!(std::fs::read(&answers).unwrap(), before);
+    assert_eq!(
+        std::fs::read(&checklist).unwrap(),
+        std::fs::read(fixture("validate/mini.yaml")).unwrap()
+    );
+}
+
+#[test]
+fn report_into_a_missing_folder_is_a_clear_error() {
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("validate/valid.yaml"))
+        .args(["--format", "html", "-o", "/nonexistent-airisk-dir/r.html"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+}
+
+#[test]
+fn interrupted_report_leaves_no_partial_file() {
+    // Whenever the interrupt lands, the output is either complete or absent, and no
+    // temporary file remains.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("validate/mini.yaml"), dir.path().join("mini.yaml")).unwrap();
+    std::fs::copy(
+        fixture("validate/valid.yaml"),
+        dir.path().join("valid.yaml"),
+    )
+    .unwrap();
+    for delay_ms in [0_u64, 2, 5, 10, 20] {
+        let out = dir.path().join(format!("r{delay_ms}.html"));
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_airisk"))
+            .arg("report")
+            .arg(dir.path().join("valid.yaml"))
+            .args(["--format", "html", "-o"])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let _ = child.wait().unwrap();
+        if out.exists() {
+            let text = std::fs::read_to_string(&out).unwrap();
+            assert!(
+                text.trim_end().ends_with("</html>"),
+                "a complete report or none"
+            );
+        }
+    }
+    let temps: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "temporary files left: {temps:?}");
+}
