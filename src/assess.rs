@@ -99,7 +99,7 @@ pub struct Finding<'c> {
     pub references: &'c [String],
     pub location: Location,
     /// Index into `questions`, for templates that link a finding to its answer.
-    #[serde(skip)]
+    #[serde(rename = "index")]
     pub ordinal: usize,
 }
 
@@ -108,6 +108,7 @@ pub struct Finding<'c> {
 pub struct SectionSummary<'c> {
     pub id: &'c str,
     pub title: &'c str,
+    pub description: &'c str,
     pub checklist: &'c str,
     pub questions: usize,
     pub y: usize,
@@ -191,6 +192,8 @@ pub struct ChecklistInfo<'c> {
     pub id: &'c str,
     pub version: &'c str,
     pub title: &'c str,
+    pub description: &'c str,
+    pub scoring: Scoring,
     pub parts: &'c [ChecklistMeta],
 }
 
@@ -332,6 +335,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         let mut summary = SectionSummary {
             id: &section.id,
             title: &section.title,
+            description: section.description.trim(),
             checklist: &section.checklist,
             questions: section.questions.len(),
             y: 0,
@@ -416,6 +420,8 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             id: &checklist.id,
             version: &checklist.version,
             title: &checklist.title,
+            description: checklist.description.trim(),
+            scoring: checklist.scoring,
             parts: &checklist.parts,
         },
         inputs,

@@ -127,6 +127,11 @@ pub fn load(spec: &Spec, base: Option<&Path>) -> Result<Loaded, LoadError> {
                 Some(base) if path.is_relative() => base.join(path),
                 _ => path.clone(),
             };
+            // `./x.yaml` inside `dir/` is shown as `dir/x.yaml`, not `dir/./x.yaml`.
+            let full: std::path::PathBuf = full
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
             parse(SourceFile::read(&full)?)
         }
     }

@@ -102,24 +102,42 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// raw HTML or an entity. Newlines become spaces, so it is safe in a table cell too,
 /// except for pipes, which [`markdown_cell`] handles.
 pub fn markdown_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in one_line(text).chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{' | '}'
-            | '$' | '^' => {
-                out.push('\\');
-                out.push(c);
+    let flat = one_line(text);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
+    let mut rest = flat.as_str();
+    while let Some(c) = rest.chars().next() {
+        // GitHub and GitLab turn bare `https://...` and `www....` into links; escaping the
+        // colon or the dot keeps them plain text (and keeps escapes out of link targets).
+        if c == ':' && rest.starts_with("://") {
+            out.push_str("\\:");
+        } else if (c == 'w' || c == 'W')
+            && rest
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+        {
+            out.push_str(&rest[..3]);
+            out.push_str("\\.");
+            rest = &rest[4..];
+            continue;
+        } else {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{'
+                | '}' | '$' | '^' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_control() => out.push(' '),
+                c => out.push(c),
             }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
         }
+        rest = &rest[c.len_utf8()..];
     }
     // A cell or line that starts with a list or heading marker stays text.
     if let Some(first) = out.chars().next()
-        && matches!(first, '-' | '+' | '=' | '>')
+        && matches!(first, '-' | '+' | '=')
     {
         out.insert(0, '\\');
     }
@@ -302,11 +320,16 @@ mod tests {
         );
         assert_eq!(
             markdown_escape("![i](http://e/x.png)"),
-            "\\!\\[i\\]\\(http://e/x.png\\)"
+            "\\!\\[i\\]\\(http\\://e/x.png\\)"
         );
         assert_eq!(markdown_escape("`code`"), "\\`code\\`");
         assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
         assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
+        assert_eq!(
+            markdown_escape("see https://x.example/a_b"),
+            "see https\\://x.example/a\\_b"
+        );
+        assert_eq!(markdown_escape("www.example.org"), "www\\.example.org");
     }
 
     #[test]
