@@ -1,0 +1,497 @@
+//! Reports: the committed example reports are current, snapshots of both formats, valid
+//! HTML (Nu HTML Checker), and hostile answers stay inert in a real browser (Chromium).
+//!
+//! The checker and the browser are installed by `.ci/run`; on a machine without them
+//! those two tests say so and pass, unless AIRISK_REQUIRE_TOOLS=1 (as in CI).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{airisk, fixture, run};
+
+const EXAMPLES: &[&str] = &[
+    "mature-fraud-model",
+    "prototype-triage",
+    "llm-support-chatbot",
+    "ml-test-score-recsys",
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Renders a report with the paths as the README shows them (relative to the repository).
+fn render(answers: &str, format: &str) -> String {
+    let r = run(airisk()
+        .current_dir(root())
+        .args(["report", answers, "--format", format]));
+    assert_eq!(r.code, 0, "{answers}: {}", r.stderr);
+    r.stdout
+}
+
+fn extension(format: &str) -> &'static str {
+    if format == "html" { "html" } else { "md" }
+}
+
+#[test]
+fn committed_example_reports_are_current() {
+    let update = std::env::var_os("AIRISK_UPDATE_REPORTS").is_some();
+    let mut stale = Vec::new();
+    for name in EXAMPLES {
+        for format in ["markdown", "html"] {
+            let text = render(&format!("examples/{name}.yaml"), format);
+            let path = root()
+                .join("examples/reports")
+                .join(format!("{name}.{}", extension(format)));
+            if update {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date: {stale:?}\nregenerate with: AIRISK_UPDATE_REPORTS=1 cargo test --test reports committed"
+    );
+}
+
+#[test]
+fn example_reports_match_snapshots() {
+    for name in EXAMPLES {
+        let md = render(&format!("examples/{name}.yaml"), "markdown");
+        insta::assert_snapshot!(format!("{name}.md"), md);
+        let html = render(&format!("examples/{name}.yaml"), "html");
+        insta::assert_snapshot!(format!("{name}.html"), html);
+    }
+}
+
+#[test]
+fn every_example_validates_clean_and_is_assessed() {
+    for name in EXAMPLES {
+        let path = root().join(format!("examples/{name}.yaml"));
+        let (code, diags) = common::validate_json(&path, &[]);
+        assert_eq!(code, 0, "{name}: {diags:#?}");
+        assert!(diags.is_empty(), "{name} has warnings: {diags:#?}");
+        let r = run(airisk().arg("assess").arg(&path).args([
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(v["findings"].as_array().is_some(), "{name}");
+    }
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs_and_follow_source_date_epoch() {
+    let a = render("examples/mature-fraud-model.yaml", "html");
+    let b = render("examples/mature-fraud-model.yaml", "html");
+    assert_eq!(a, b);
+    assert!(
+        a.contains("2023-11-14"),
+        "the date comes from SOURCE_DATE_EPOCH"
+    );
+    let other = run(airisk()
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .args([
+            "report",
+            "examples/mature-fraud-model.yaml",
+            "--format",
+            "markdown",
+        ]));
+    assert!(
+        other.stdout.contains("2027-01-15"),
+        "{}",
+        &other.stdout[..400]
+    );
+}
+
+#[test]
+fn report_carries_traceability() {
+    let md = render("examples/llm-support-chatbot.yaml", "markdown");
+    for needle in [
+        "ai-risk-control",
+        "genai-addendum",
+        "1.0",
+        "airisk",
+        "2023-11-14",
+    ] {
+        assert!(md.contains(needle), "{needle}");
+    }
+    let sha = |p: &Path| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(std::fs::read(p).unwrap());
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert!(
+        md.contains(&sha(&root().join("examples/llm-support-chatbot.yaml"))),
+        "answer file hash"
+    );
+    assert!(
+        md.contains(&sha(&root().join("checklists/genai-addendum.yaml"))),
+        "checklist hash"
+    );
+}
+
+#[test]
+fn html_is_self_contained() {
+    let html = render("examples/prototype-triage.yaml", "html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(html.contains("@media print"));
+    for forbidden in [
+        "<script",
+        "<link",
+        "src=\"http",
+        "href=\"http",
+        "@import",
+        "url(",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+}
+
+#[test]
+fn user_template_replaces_the_builtin_and_errors_name_the_line() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let good = dir.path().join("mine.md.j2");
+    std::fs::write(&good, "Project {{ project.name | md }}: {{ rating }}\n").unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("assess/high.yaml"))
+        .args(["--format", "markdown", "--template"])
+        .arg(&good));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "Project High risk project: high");
+    let bad = dir.path().join("bad.html.j2");
+    std::fs::write(&bad, "line one\n{{ projet.name }}\n").unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("assess/high.yaml"))
+        .args(["--format", "html", "--template"])
+        .arg(&bad));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.html.j2:2"), "{}", r.stderr);
+    let escaped = dir.path().join("esc.j2");
+    std::fs::write(&escaped, "{{ project.name }}").unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("hostile/hostile.yaml"))
+        .args(["--format", "html", "--template"])
+        .arg(&escaped));
+    assert!(
+        r.stdout.starts_with("&lt;script&gt;"),
+        "a user template is escaped as HTML too: {}",
+        r.stdout
+    );
+}
+
+fn hostile_report(format: &str) -> (assert_fs::TempDir, PathBuf, String) {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let out = dir.path().join(format!("hostile.{}", extension(format)));
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("hostile/hostile.yaml"))
+        .args(["--format", format, "-o"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    (dir, out, text)
+}
+
+#[test]
+fn hostile_markdown_cannot_change_structure() {
+    let (_dir, _, md) = hostile_report("markdown");
+    for line in md.lines() {
+        assert!(!line.starts_with("# Heading injection"), "{line}");
+        assert!(
+            !line.starts_with("```"),
+            "no code fence from an answer: {line}"
+        );
+        assert!(!line.starts_with("    indented"), "{line}");
+        assert!(!line.contains("<script"), "{line}");
+        assert!(!line.contains("<img"), "{line}");
+        assert!(!line.contains("](javascript"), "{line}");
+        assert!(!line.contains("<!--"), "{line}");
+    }
+    assert!(md.contains("&lt;script&gt;"));
+}
+
+fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    let found = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+        .or_else(fallback);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("AIRISK_REQUIRE_TOOLS").is_none(),
+            "{var} is required here (AIRISK_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("skipped: {var} not found (install it, or run .ci/run)");
+    }
+    found
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_string_lossy()
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.exists())
+}
+
+#[test]
+fn hostile_html_stays_inert_in_chromium() {
+    let Some(chromium) = tool("AIRISK_CHROMIUM", || which("chromium")) else {
+        return;
+    };
+    let (dir, out, html) = hostile_report("html");
+    assert!(
+        !html.contains("<x-evil"),
+        "escaped before any browser sees it"
+    );
+    let profile = dir.path().join("profile");
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        dom.contains("</html>"),
+        "chromium printed the DOM: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lower = dom.to_lowercase();
+    assert!(!lower.contains("<x-pwned"), "an injected script ran");
+    let tags = parse_tags(&dom);
+    assert!(tags.len() > 50, "parsed the DOM: {} tags", tags.len());
+    for (name, attributes) in &tags {
+        assert!(
+            ALLOWED_TAGS.contains(&name.as_str()),
+            "injected element <{name}>"
+        );
+        for (attribute, value) in attributes {
+            assert!(
+                ALLOWED_ATTRIBUTES.contains(&attribute.as_str()) || attribute.starts_with("aria-"),
+                "injected attribute {attribute} on <{name}>"
+            );
+            if attribute == "href" {
+                assert!(value.starts_with('#'), "only in-page links: {value}");
+            }
+        }
+    }
+    assert_eq!(
+        tags.iter().filter(|(n, _)| n == "style").count(),
+        1,
+        "only the report's own stylesheet"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;"),
+        "the hostile text is shown as text"
+    );
+}
+
+const ALLOWED_TAGS: &[&str] = &[
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "main",
+    "section",
+    "article",
+    "aside",
+    "nav",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "caption",
+    "colgroup",
+    "col",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "span",
+    "div",
+    "blockquote",
+    "br",
+    "hr",
+    "small",
+    "abbr",
+    "time",
+    "sup",
+    "sub",
+    "mark",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "kbd",
+    "q",
+    "s",
+    "cite",
+];
+
+const ALLOWED_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "href",
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "http-equiv",
+    "scope",
+    "colspan",
+    "rowspan",
+    "title",
+    "role",
+    "datetime",
+    "start",
+    "value",
+    "dir",
+    "translate",
+    "open",
+    "headers",
+    "span",
+];
+
+/// Element names and attributes of a serialized DOM, in order. Text is escaped in a
+/// serialized DOM, so every `<` outside an attribute value opens a tag.
+fn parse_tags(dom: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut tags = Vec::new();
+    let bytes: Vec<char> = dom.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != '<' {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if i < bytes.len() && (bytes[i] == '/' || bytes[i] == '!') {
+            while i < bytes.len() && bytes[i] != '>' {
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_whitespace() && bytes[i] != '>' && bytes[i] != '/' {
+            i += 1;
+        }
+        let name: String = bytes[start..i].iter().collect::<String>().to_lowercase();
+        let mut attributes = Vec::new();
+        loop {
+            while i < bytes.len() && (bytes[i].is_whitespace() || bytes[i] == '/') {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == '>' {
+                i += 1;
+                break;
+            }
+            let a = i;
+            while i < bytes.len() && !bytes[i].is_whitespace() && bytes[i] != '=' && bytes[i] != '>'
+            {
+                i += 1;
+            }
+            let attribute: String = bytes[a..i].iter().collect::<String>().to_lowercase();
+            let mut value = String::new();
+            if i < bytes.len() && bytes[i] == '=' {
+                i += 1;
+                let quote = bytes.get(i).copied().filter(|c| *c == '"' || *c == '\'');
+                if let Some(q) = quote {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != q {
+                        value.push(bytes[i]);
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    while i < bytes.len() && !bytes[i].is_whitespace() && bytes[i] != '>' {
+                        value.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+            }
+            attributes.push((attribute, value));
+        }
+        tags.push((name, attributes));
+    }
+    tags
+}
+
+#[test]
+fn reports_are_valid_html5() {
+    let Some(jar) = tool("AIRISK_VNU_JAR", || {
+        Some(root().join(".ci/node_modules/vnu-jar/build/dist/vnu.jar")).filter(|p| p.exists())
+    }) else {
+        return;
+    };
+    let dir = assert_fs::TempDir::new().unwrap();
+    let mut files = Vec::new();
+    for name in EXAMPLES {
+        let path = dir.path().join(format!("{name}.html"));
+        std::fs::write(&path, render(&format!("examples/{name}.yaml"), "html")).unwrap();
+        files.push(path);
+    }
+    let (_hostile_dir, hostile, _) = hostile_report("html");
+    files.push(hostile);
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .args(["--also-check-css", "--Werror"])
+        .args(&files)
+        .output()
+        .expect("java runs the Nu HTML Checker");
+    assert!(
+        output.status.success(),
+        "Nu HTML Checker: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
