@@ -318,6 +318,21 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     for rule in &fired {
         section_findings[rule.anchor.section].add(rule.severity);
     }
+    // The rating counts each question once, at its most severe finding: a gap that
+    // several rules describe (an N answer and a pattern on the same answer) is one gap.
+    let mut worst: Vec<Option<(usize, Severity)>> = vec![None; by_ordinal.len()];
+    for rule in &fired {
+        let slot = &mut worst[rule.anchor.ordinal];
+        if slot.is_none_or(|(_, s)| rule.severity > s) {
+            *slot = Some((rule.anchor.section, rule.severity));
+        }
+    }
+    let mut rating_counts = BySeverity::default();
+    let mut section_rating_counts = vec![BySeverity::default(); checklist.sections.len()];
+    for (section, severity) in worst.into_iter().flatten() {
+        rating_counts.add(severity);
+        section_rating_counts[section].add(severity);
+    }
     for (qref, question) in checklist.questions() {
         let QuestionRef {
             section, ordinal, ..
@@ -342,7 +357,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             n: 0,
             na: 0,
             findings: section_findings[si],
-            rating: section_findings[si].rating(),
+            rating: section_rating_counts[si].rating(),
             score: None,
             points: None,
         };
@@ -425,7 +440,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             parts: &checklist.parts,
         },
         inputs,
-        rating: totals.findings.rating(),
+        rating: rating_counts.rating(),
         readiness: (total_weight > 0.0).then(|| round1(100.0 * total_credit / total_weight)),
         totals,
         sections,

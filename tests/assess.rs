@@ -178,3 +178,21 @@ fn diff_shows_opened_and_closed_findings() {
     );
     assert!(r.stdout.contains("data-retention: NA -> N"), "{}", r.stdout);
 }
+
+#[test]
+fn several_findings_on_one_question_count_once_for_the_rating() {
+    let rules = fixture("assess/same-gap-rules.yaml");
+    let r = assess(
+        "assess/medium.yaml",
+        &["--rules", rules.to_str().unwrap(), "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["totals"]["findings"]["medium"], 3,
+        "every finding is listed"
+    );
+    assert_eq!(
+        v["rating"], "medium",
+        "but one question is one gap: three mediums on it are not high"
+    );
+}
