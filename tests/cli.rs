@@ -195,3 +195,89 @@ fn closed_stdout_pipe_is_quiet() {
     assert!(stderr.is_empty(), "no message on a closed pipe: {stderr}");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn ml_test_score_example_reports_points_final_score_and_band() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ml-test-score-recsys.yaml");
+    let r = run(airisk().arg("assess").arg(&path).args(["--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let score = &v["ml_test_score"];
+    let points: Vec<f64> = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["points"].as_f64().unwrap())
+        .collect();
+    assert_eq!(points.len(), 4);
+    let min = points.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(
+        score["score"].as_f64(),
+        Some(min),
+        "the final score is the minimum over sections"
+    );
+    assert!(
+        score["band"]
+            .as_str()
+            .unwrap()
+            .contains("reasonably tested"),
+        "{score}"
+    );
+    let table = run(airisk().arg("assess").arg(&path));
+    assert!(
+        table.stdout.contains("ML Test Score: 2.5"),
+        "{}",
+        table.stdout
+    );
+    let md = run(airisk()
+        .arg("report")
+        .arg(&path)
+        .args(["--format", "markdown"]));
+    assert!(
+        md.stdout.contains("2.5"),
+        "the report shows the final score"
+    );
+}
+
+#[test]
+fn ml_test_score_y_needs_an_implementation() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ml-test-score-recsys.yaml"),
+    )
+    .unwrap();
+    let broken = text.replacen("    implementation: automated\n", "", 1);
+    assert_ne!(text, broken);
+    let path = dir.path().join("m.yaml");
+    std::fs::write(&path, broken).unwrap();
+    let (code, diags) = validate_json(&path, &[]);
+    assert_eq!(code, 1);
+    common::one(&diags, "missing-implementation", None);
+}
+
+#[test]
+fn builtin_checklists_cover_every_owasp_top_ten_item() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
+    let core = std::fs::read_to_string(root.join("ai-risk-control.yaml")).unwrap();
+    for i in 1..=10 {
+        assert!(core.contains(&format!("owasp-ml:ML{i:02}")), "ML{i:02}");
+    }
+    let genai = std::fs::read_to_string(root.join("genai-addendum.yaml")).unwrap();
+    for i in 1..=10 {
+        assert!(genai.contains(&format!("owasp-llm:LLM{i:02}")), "LLM{i:02}");
+    }
+    let shown = run(airisk().args(["show", "ai-risk-control", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    for section in v["sections"].as_array().unwrap() {
+        assert!(
+            section["questions"].as_array().unwrap().len() >= 12,
+            "{}",
+            section["id"]
+        );
+    }
+    let mlts = run(airisk().args(["show", "ml-test-score", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&mlts.stdout).unwrap();
+    for section in v["sections"].as_array().unwrap() {
+        assert_eq!(section["questions"].as_array().unwrap().len(), 7);
+    }
+}

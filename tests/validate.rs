@@ -274,3 +274,21 @@ fn usage_errors_are_exit_2() {
         2
     );
 }
+
+#[test]
+fn a_checklist_raises_or_silences_quality_checks() {
+    let strict = fixture("validate/strict.yaml");
+    let (code, diags) = validate_json(
+        &fixture("validate/warnings.yaml"),
+        &["--checklist", strict.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "raised to an error: {diags:#?}");
+    assert_eq!(
+        one(&diags, "contradicting-elaboration", Some("mon-drift")).level,
+        "error"
+    );
+    assert!(
+        diags.iter().all(|d| d.code != "na-without-reason"),
+        "silenced: {diags:#?}"
+    );
+}
