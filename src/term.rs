@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use crate::assess::{Assessment, Rating};
 use crate::checklist::{Checklist, Severity};
@@ -144,8 +146,15 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — {} {} ({} questions)",
-        a.project.name, a.checklist.id, a.checklist.version, a.totals.questions
+        "{} — {} ({} questions)",
+        a.project.name,
+        a.checklist
+            .parts
+            .iter()
+            .map(|p| format!("{} {}", p.id, p.version))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        a.totals.questions
     );
     let readiness = a
         .readiness
@@ -203,6 +212,10 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     }
     let mut t = table(color);
     t.set_header(vec!["severity", "question", "finding", "recommendation"]);
+    // Ids are short; give the width to the text.
+    if let Some(column) = t.column_mut(1) {
+        column.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(32)));
+    }
     for f in &a.findings {
         let place = match f.location.line {
             Some(line) => format!("{}\n(line {line})", f.question),
