@@ -376,18 +376,6 @@ pub fn location(diagnostic: &Diagnostic) -> String {
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let mut props = format!("file={}", escape_property(&d.file));
-        if let Some(line) = d.line {
-            let _ = write!(props, ",line={line}");
-        }
-        if let Some(column) = d.column {
-            let _ = write!(props, ",col={column}");
-        }
-        let _ = write!(
-            props,
-            ",title={}",
-            escape_property(&format!("airisk {}", d.code.as_str()))
-        );
         let mut message = d.message.clone();
         if let Some(question) = &d.question {
             let _ = write!(message, " [{question}]");
@@ -395,14 +383,47 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
         if let Some(help) = &d.help {
             let _ = write!(message, "\nhelp: {help}");
         }
-        let _ = writeln!(
-            out,
-            "::{} {props}::{}",
-            level_name(d.level),
-            escape_data(&message)
-        );
+        let annotation = Annotation {
+            level: level_name(d.level),
+            file: &d.file,
+            line: d.line,
+            column: d.column,
+            title: &format!("airisk {}", d.code.as_str()),
+            message: &message,
+        };
+        out.push_str(&annotation.to_string());
     }
     out
+}
+
+/// One GitHub Actions workflow command (`::error file=...,line=...::message`), with the
+/// runner's escaping of properties and data.
+pub struct Annotation<'a> {
+    /// `error`, `warning` or `notice`.
+    pub level: &'a str,
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+impl std::fmt::Display for Annotation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "::{} file={}", self.level, escape_property(self.file))?;
+        if let Some(line) = self.line {
+            write!(f, ",line={line}")?;
+        }
+        if let Some(column) = self.column {
+            write!(f, ",col={column}")?;
+        }
+        writeln!(
+            f,
+            ",title={}::{}",
+            escape_property(self.title),
+            escape_data(self.message)
+        )
+    }
 }
 
 fn escape_data(text: &str) -> String {

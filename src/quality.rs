@@ -9,7 +9,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::answers::Entry;
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
 use crate::path;
@@ -45,13 +44,7 @@ static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Runs every quality check on the answers that passed the basic checks.
-pub fn check(
-    checklist: &Checklist,
-    entries: &[(String, Entry)],
-    slots: &[Option<Response>],
-    out: &mut Vec<Diagnostic>,
-) {
-    let _ = entries;
+pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);

@@ -181,31 +181,23 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
             crate::checklist::Severity::Medium => "warning",
             crate::checklist::Severity::Low => "notice",
         };
-        let mut d = crate::diag::Diagnostic::new(
-            crate::diag::Level::Error,
-            crate::diag::Code::Unanswered,
-            format!(
-                "[{}] {} ({}: {})",
-                f.severity,
-                one_line(f.finding),
-                f.rule,
-                f.question
-            ),
-        )
-        .in_file(&f.location.file)
-        .help(one_line(f.recommendation));
-        d.line = f.location.line;
-        d.column = f.location.column;
-        let line = crate::diag::render_github(std::slice::from_ref(&d));
-        // Reuse the escaping; swap in the finding's level and title.
-        let line = line
-            .replacen("::error ", &format!("::{level} "), 1)
-            .replacen(
-                "title=airisk unanswered",
-                &format!("title=airisk {}", f.rule),
-                1,
-            );
-        out.push_str(&line);
+        let message = format!(
+            "[{}] {} ({}: {})\nhelp: {}",
+            f.severity,
+            one_line(f.finding),
+            f.rule,
+            f.question,
+            one_line(f.recommendation)
+        );
+        let annotation = crate::diag::Annotation {
+            level,
+            file: &f.location.file,
+            line: f.location.line,
+            column: f.location.column,
+            title: &format!("airisk {}", f.rule),
+            message: &message,
+        };
+        out.push_str(&annotation.to_string());
     }
     let _ = writeln!(
         out,

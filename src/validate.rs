@@ -223,7 +223,7 @@ pub fn validate(
             }
         }
     }
-    quality::check(checklist, entries, &slots, &mut out);
+    quality::check(checklist, &slots, &mut out);
     if out.iter().any(Diagnostic::is_error) {
         return (out, None);
     }
