@@ -135,6 +135,34 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
+/// The visits of everything that is not a mapping, for a visitor whose type keeps a
+/// non-mapping value whole (via `$wrap`) so validation can say what was written instead.
+macro_rules! visit_non_maps {
+    ($value:ty, $wrap:expr) => {
+        fn visit_bool<E>(self, v: bool) -> Result<$value, E> {
+            Ok($wrap(Raw::Bool(v)))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<$value, E> {
+            Ok($wrap(Raw::Int(v.into())))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<$value, E> {
+            Ok($wrap(Raw::Int(v.into())))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<$value, E> {
+            Ok($wrap(Raw::Float(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<$value, E> {
+            Ok($wrap(Raw::Str(v.to_owned())))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<$value, A::Error> {
+            RawVisitor.visit_seq(seq).map($wrap)
+        }
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<$value, A::Error> {
+            RawVisitor.visit_enum(data).map($wrap)
+        }
+    };
+}
+
 /// One `answers:` entry.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Entry {
@@ -190,22 +218,6 @@ impl<'de> Visitor<'de> for EntryVisitor {
         }
         Ok(entry)
     }
-    // Anything else is kept whole so validation can say what was written instead.
-    fn visit_bool<E>(self, v: bool) -> Result<Entry, E> {
-        Ok(not_a_map(Raw::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Entry, E> {
-        Ok(not_a_map(Raw::Int(v.into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Entry, E> {
-        Ok(not_a_map(Raw::Int(v.into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Entry, E> {
-        Ok(not_a_map(Raw::Float(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Entry, E> {
-        Ok(not_a_map(Raw::Str(v.to_owned())))
-    }
     fn visit_unit<E>(self) -> Result<Entry, E> {
         Ok(not_a_map(Raw::Null))
     }
@@ -215,12 +227,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Entry, D::Error> {
         Entry::deserialize(d)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entry, A::Error> {
-        RawVisitor.visit_seq(seq).map(not_a_map)
-    }
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Entry, A::Error> {
-        RawVisitor.visit_enum(data).map(not_a_map)
-    }
+    visit_non_maps!(Entry, not_a_map);
 }
 
 fn not_a_map(raw: Raw) -> Entry {
@@ -270,27 +277,7 @@ impl<'de> Visitor<'de> for AnswerMapVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<AnswerMap, D::Error> {
         AnswerMap::deserialize(d)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<AnswerMap, E> {
-        Ok(AnswerMap::Wrong(Raw::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<AnswerMap, E> {
-        Ok(AnswerMap::Wrong(Raw::Int(v.into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<AnswerMap, E> {
-        Ok(AnswerMap::Wrong(Raw::Int(v.into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<AnswerMap, E> {
-        Ok(AnswerMap::Wrong(Raw::Float(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<AnswerMap, E> {
-        Ok(AnswerMap::Wrong(Raw::Str(v.to_owned())))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AnswerMap, A::Error> {
-        RawVisitor.visit_seq(seq).map(AnswerMap::Wrong)
-    }
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<AnswerMap, A::Error> {
-        RawVisitor.visit_enum(data).map(AnswerMap::Wrong)
-    }
+    visit_non_maps!(AnswerMap, AnswerMap::Wrong);
 }
 
 impl<'de> Deserialize<'de> for AnswerMap {
@@ -358,27 +345,7 @@ impl<'de> Visitor<'de> for FileVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<AnswerFile, D::Error> {
         AnswerFile::deserialize(d)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<AnswerFile, E> {
-        Ok(file_not_a_map(Raw::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<AnswerFile, E> {
-        Ok(file_not_a_map(Raw::Int(v.into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<AnswerFile, E> {
-        Ok(file_not_a_map(Raw::Int(v.into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<AnswerFile, E> {
-        Ok(file_not_a_map(Raw::Float(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<AnswerFile, E> {
-        Ok(file_not_a_map(Raw::Str(v.to_owned())))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AnswerFile, A::Error> {
-        RawVisitor.visit_seq(seq).map(file_not_a_map)
-    }
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<AnswerFile, A::Error> {
-        RawVisitor.visit_enum(data).map(file_not_a_map)
-    }
+    visit_non_maps!(AnswerFile, file_not_a_map);
 }
 
 fn file_not_a_map(raw: Raw) -> AnswerFile {
