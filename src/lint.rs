@@ -171,7 +171,9 @@ pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
 fn mark_covered(condition: &Condition, covered: &mut [bool]) {
     match condition {
         Condition::All(parts) | Condition::Any(parts) => {
-            parts.iter().for_each(|c| mark_covered(c, covered))
+            for part in parts {
+                mark_covered(part, covered);
+            }
         }
         Condition::Not(inner) => mark_covered(inner, covered),
         Condition::Test { ordinal, .. } => covered[*ordinal] = true,
