@@ -7,14 +7,19 @@ use airisk::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match checklist::parse(SourceFile::from_string("fuzz.yaml", text.to_owned())) {
         Ok(loaded) => {
             let mut diagnostics = airisk::lint::lint(&loaded.checklist);
             airisk::diag::resolve(&loaded.source, &mut diagnostics);
             let _ = airisk::diag::render_text(&[&loaded.source], &diagnostics, false);
         }
-        Err(LoadError::Invalid { source, diagnostics }) => {
+        Err(LoadError::Invalid {
+            source,
+            diagnostics,
+        }) => {
             let _ = airisk::diag::render_text(&[&source], &diagnostics, false);
         }
         Err(LoadError::Io(_)) => {}

@@ -57,16 +57,44 @@ fn render(text: &str, format: ReportFormat) -> Option<String> {
 }
 
 fn benign(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { c } else { 'a' }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { c } else { 'a' })
+        .collect()
 }
 
 fuzz_target!(|input: Input| {
-    let hostile = document(&input, &input.name, [&input.elaborations[0], &input.elaborations[1]], &input.evidence);
+    let hostile = document(
+        &input,
+        &input.name,
+        [&input.elaborations[0], &input.elaborations[1]],
+        &input.evidence,
+    );
     let safe_evidence: Vec<String> = input.evidence.iter().map(|e| benign(e)).collect();
-    let safe = document(&input, &benign(&input.name), [&benign(&input.elaborations[0]), &benign(&input.elaborations[1])], &safe_evidence);
-    let (Some(h), Some(s)) = (render(&hostile, ReportFormat::Html), render(&safe, ReportFormat::Html)) else { return };
+    let safe = document(
+        &input,
+        &benign(&input.name),
+        [
+            &benign(&input.elaborations[0]),
+            &benign(&input.elaborations[1]),
+        ],
+        &safe_evidence,
+    );
+    let (Some(h), Some(s)) = (
+        render(&hostile, ReportFormat::Html),
+        render(&safe, ReportFormat::Html),
+    ) else {
+        return;
+    };
     // Every '<' and quote in the HTML comes from the template.
-    assert_eq!(h.matches('<').count(), s.matches('<').count(), "HTML markup injected");
-    assert_eq!(h.matches('"').count(), s.matches('"').count(), "attribute injected");
+    assert_eq!(
+        h.matches('<').count(),
+        s.matches('<').count(),
+        "HTML markup injected"
+    );
+    assert_eq!(
+        h.matches('"').count(),
+        s.matches('"').count(),
+        "attribute injected"
+    );
     let _ = render(&hostile, ReportFormat::Markdown);
 });

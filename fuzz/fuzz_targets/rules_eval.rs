@@ -53,7 +53,18 @@ fn to_def(c: &Cond, depth: usize) -> ConditionDef {
         Cond::All(parts) => def.all = Some(parts.iter().map(|p| to_def(p, depth + 1)).collect()),
         Cond::Any(parts) => def.any = Some(parts.iter().map(|p| to_def(p, depth + 1)).collect()),
         Cond::Not(inner) => def.not = Some(Box::new(to_def(inner, depth + 1))),
-        Cond::Test { question, answer: a, shorter, matches, not_matches, ignore_case, evidence_missing, placeholder, missing, implementation } => {
+        Cond::Test {
+            question,
+            answer: a,
+            shorter,
+            matches,
+            not_matches,
+            ignore_case,
+            evidence_missing,
+            placeholder,
+            missing,
+            implementation,
+        } => {
             def.question = Some(format!("q{}", question % 4));
             def.answer = a.as_ref().map(|v| v.iter().map(|n| answer(*n)).collect());
             def.elaboration_shorter_than = shorter.map(usize::from);
@@ -63,14 +74,23 @@ fn to_def(c: &Cond, depth: usize) -> ConditionDef {
             def.evidence_missing = Some(*evidence_missing);
             def.elaboration_placeholder = Some(*placeholder);
             def.elaboration_missing = Some(*missing);
-            def.implementation = implementation.map(|m| vec![if m { Implementation::Manual } else { Implementation::Automated }]);
+            def.implementation = implementation.map(|m| {
+                vec![if m {
+                    Implementation::Manual
+                } else {
+                    Implementation::Automated
+                }]
+            });
         }
     }
     def
 }
 
 fuzz_target!(|input: Input| {
-    let Ok(loaded) = checklist::parse(SourceFile::from_string("f.yaml", CHECKLIST.to_owned())) else { return };
+    let Ok(loaded) = checklist::parse(SourceFile::from_string("f.yaml", CHECKLIST.to_owned()))
+    else {
+        return;
+    };
     let rules: Vec<RuleDef> = input
         .conditions
         .iter()
@@ -87,8 +107,15 @@ fuzz_target!(|input: Input| {
         })
         .collect();
     let source = SourceFile::from_string("rules.yaml", String::new());
-    let sources = [RuleSource { source: &source, rules: &rules, first_index: 0 }];
-    let Ok(set) = airisk::rules::compile(&loaded.checklist, &sources, &loaded.checklist.ruleset) else { return };
+    let sources = [RuleSource {
+        source: &source,
+        rules: &rules,
+        first_index: 0,
+    }];
+    let Ok(set) = airisk::rules::compile(&loaded.checklist, &sources, &loaded.checklist.ruleset)
+    else {
+        return;
+    };
     let responses: Vec<Response> = input
         .answers
         .iter()
@@ -96,7 +123,13 @@ fuzz_target!(|input: Input| {
             answer: answer(*a),
             elaboration: text.clone(),
             evidence: (0..evidence % 3).map(|i| i.to_string()).collect(),
-            implementation: implementation.map(|m| if m { Implementation::Manual } else { Implementation::Automated }),
+            implementation: implementation.map(|m| {
+                if m {
+                    Implementation::Manual
+                } else {
+                    Implementation::Automated
+                }
+            }),
         })
         .collect();
     let _ = set.evaluate(&responses).count();
