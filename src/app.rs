@@ -246,11 +246,8 @@ fn prepare(
     };
     let named = match validate::named_checklists(&file) {
         Ok(named) => named,
-        Err(d) if !args.checklists.is_empty() => {
-            // The override decides; the field's problem is still reported by validate.
-            let _ = d;
-            Vec::new()
-        }
+        // The override decides; the field's problem is still reported by validate.
+        Err(_) if !args.checklists.is_empty() => Vec::new(),
         Err(d) => {
             let mut diagnostics = vec![*d];
             diag::resolve(&source, &mut diagnostics);
@@ -293,11 +290,7 @@ fn prepare(
                 Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
                 // A checklist named inside an answer file is untrusted: say that it is
                 // invalid, never print its contents.
-                Err(LoadError::Invalid {
-                    source: cl,
-                    diagnostics,
-                }) if from_file => {
-                    let _ = diagnostics;
+                Err(LoadError::Invalid { source: cl, .. }) if from_file => {
                     return Err(Unusable::Message(format!(
                         "{}: checklist {} is not a valid checklist (check it with `airisk lint`)",
                         source.name, cl.name
@@ -333,12 +326,12 @@ fn report_unusable(
         Unusable::Message(message) => match format {
             DiagFormat::Json => json.push(serde_json::json!({"error": message})),
             DiagFormat::Github => {
-                output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A")))
+                output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A")));
             }
             DiagFormat::Text => output::stderr(&format!("error: {message}\n")),
         },
         Unusable::Diagnostics(source, diagnostics) => {
-            emit(&source, &diagnostics, format, ctx, json)
+            emit(&source, &diagnostics, format, ctx, json);
         }
     }
 }
@@ -352,7 +345,7 @@ fn emit(
 ) {
     match format {
         DiagFormat::Text => {
-            output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err))
+            output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err));
         }
         DiagFormat::Github => {
             let _ = output::stdout(&diag::render_github(diagnostics));
@@ -586,7 +579,14 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let assessment = build(&evaluated)?;
+    let mut assessment = build(&evaluated)?;
+    if let Some(template) = &template {
+        assessment.inputs.push(assess::Input {
+            role: "template",
+            path: template.name.clone(),
+            sha256: template.sha256(),
+        });
+    }
     let text = crate::report::render(&assessment, args.format, template.as_ref())?;
     match &args.output {
         Some(path) => {

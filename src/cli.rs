@@ -93,6 +93,13 @@ pub enum Command {
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
     Completions(CompletionsArgs),
+
+    /// Write a synthetic checklist and answer file of N questions, for benchmarks.
+    #[command(
+        hide = true,
+        after_help = "Example:\n  airisk generate 10000 bench-data/n10000 --seed 42\n\nWrites OUTDIR/checklist.yaml, OUTDIR/answers.yaml and the evidence files they name.\nThe same N and seed always give byte-identical files (see docs/performance.md)."
+    )]
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +258,19 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of questions (at least 4), spread evenly over four sections.
+    #[arg(value_name = "N")]
+    pub questions: usize,
+    /// Folder to write into (created if missing; files in it are overwritten).
+    #[arg(value_name = "OUTDIR")]
+    pub outdir: PathBuf,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = crate::synth::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod synth;
 pub mod term;
 pub mod validate;
 pub mod yaml;

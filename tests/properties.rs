@@ -1,5 +1,6 @@
 //! Property tests: validation never panics, rendering keeps untrusted text inert, output
 //! is deterministic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
 
 use airisk::answers::AnswerFile;
 use airisk::assess::{self, Assessment};
@@ -12,9 +13,10 @@ use proptest::prelude::*;
 const CHECKLIST: &str = "id: prop\nversion: \"1\"\ntitle: Property checklist\nsections:\n  - id: s1\n    title: First\n    questions:\n      - { id: q1, question: One?, guidance: G, severity: high, min-elaboration: 5 }\n      - { id: q2, question: Two?, guidance: G, severity: low, min-elaboration: 5 }\nrules:\n  - { id: r1, when: { question: q1, answer: [N] }, finding: Missing one., recommendation: Add one. }\n  - { id: r2, when: { question: q2, answer: [Y] }, finding: Two is Y., recommendation: Check two. }\n";
 
 fn checklist() -> Checklist {
-    checklist::parse(SourceFile::from_string("prop.yaml", CHECKLIST.to_owned()))
-        .map(|l| l.checklist)
-        .unwrap_or_else(|e| panic!("{e:?}"))
+    match checklist::parse(SourceFile::from_string("prop.yaml", CHECKLIST.to_owned())) {
+        Ok(loaded) => loaded.checklist,
+        Err(e) => panic!("{e:?}"),
+    }
 }
 
 /// YAML-ish text: fragments that exercise the parser's corners.
@@ -50,7 +52,7 @@ fn answers_yaml(name: &str, e1: &str, e2: &str, a1: &str, evidence: &str) -> Str
     )
 }
 
-fn render(text: &str, format: ReportFormat) -> Option<String> {
+fn render(text: &str, format: ReportFormat) -> String {
     let checklist = checklist();
     let source = SourceFile::from_string("a.yaml", text.to_owned());
     let file: AnswerFile = yaml::from_str(&source.text).unwrap_or_else(|e| panic!("{e}: {text}"));
@@ -67,7 +69,7 @@ fn render(text: &str, format: ReportFormat) -> Option<String> {
         warnings: Vec::new(),
         date: "2024-01-01".to_owned(),
     });
-    Some(report::render(&assessment, format, None).unwrap_or_else(|e| panic!("{e}")))
+    report::render(&assessment, format, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Replaces every character by a harmless letter, keeping lengths.
@@ -114,8 +116,8 @@ proptest! {
     #[test]
     fn html_keeps_untrusted_text_inert(name in "[^\\p{C}\\s][^\\p{C}]{0,39}", e1 in "[^\\p{C}]{0,80}", e2 in "[<>\"'&/=a-z ]{0,40}", evidence in "[<>\"'a-z]{0,20}", n in any::<bool>()) {
         let a1 = if n { "N" } else { "Y" };
-        let hostile = render(&answers_yaml(&name, &e1, &e2, a1, &evidence), ReportFormat::Html).unwrap();
-        let safe = render(&answers_yaml(&benign(&name), &benign(&e1), &benign(&e2), a1, &benign(&evidence)), ReportFormat::Html).unwrap();
+        let hostile = render(&answers_yaml(&name, &e1, &e2, a1, &evidence), ReportFormat::Html);
+        let safe = render(&answers_yaml(&benign(&name), &benign(&e1), &benign(&e2), a1, &benign(&evidence)), ReportFormat::Html);
         // Every tag and attribute quote in the output comes from the template.
         prop_assert_eq!(count(&hostile, '<'), count(&safe, '<'));
         prop_assert_eq!(count(&hostile, '"'), count(&safe, '"'));
@@ -125,8 +127,8 @@ proptest! {
     #[test]
     fn markdown_tables_keep_their_cells(name in "[^\\p{C}\\s][^\\p{C}]{0,39}", e1 in "[^\\p{C}]{0,120}", e2 in "[|`#>\\-\n\\\\a-z ]{0,60}".prop_filter("a paragraph break is legitimate structure", |s| !s.contains("\n\n")), n in any::<bool>()) {
         let a1 = if n { "N" } else { "Y" };
-        let hostile = render(&answers_yaml(&name, &e1, &e2, a1, "x"), ReportFormat::Markdown).unwrap();
-        let safe = render(&answers_yaml(&benign(&name), &benign(&e1), &benign(&e2), a1, "x"), ReportFormat::Markdown).unwrap();
+        let hostile = render(&answers_yaml(&name, &e1, &e2, a1, "x"), ReportFormat::Markdown);
+        let safe = render(&answers_yaml(&benign(&name), &benign(&e1), &benign(&e2), a1, "x"), ReportFormat::Markdown);
         // Paragraph breaks inside an elaboration may add plain lines in the appendix, but
         // no table row, cell, heading, quote, list item or code fence.
         let rows = |text: &str| -> Vec<usize> { text.lines().filter(|l| l.starts_with('|')).map(pipes).collect() };

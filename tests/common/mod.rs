@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: run the real binary over fixture files.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
 
 use std::path::{Path, PathBuf};
 

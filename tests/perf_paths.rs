@@ -1,0 +1,163 @@
+//! The fast paths of issue 7 through the real binary: `validate` over many files (run on
+//! several threads) reports exactly what one run per file reports, in the order given;
+//! `generate` is deterministic and writes valid files; on a large generated file (read a
+//! piece at a time, findings located by a line scan) every finding points at its answer.
+//! No timing is asserted anywhere: docs/performance.md has the figures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
+
+// Helpers live in a test module, where the crate lints allow unwrap and panic.
+#[cfg(test)]
+mod perf {
+    use std::path::{Path, PathBuf};
+
+    use assert_cmd::Command;
+
+    fn fixture(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(path)
+    }
+
+    fn airisk() -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_airisk"));
+        cmd.env_remove("NO_COLOR")
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .env("COLUMNS", "120");
+        cmd
+    }
+
+    struct Run {
+        code: i32,
+        stdout: String,
+        stderr: String,
+    }
+
+    fn run(cmd: &mut Command) -> Run {
+        let output = cmd.output().unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Answer files of every outcome: valid, warnings, errors, a syntax error, unusable.
+    const FILES: [&str; 9] = [
+        "valid.yaml",
+        "warnings.yaml",
+        "answers.yaml",
+        "syntax.yaml",
+        "unknown-checklist.yaml",
+        "elaborations.yaml",
+        "missing.yaml",
+        "version.yaml",
+        "evidence.yaml",
+    ];
+
+    fn files() -> Vec<PathBuf> {
+        // Twice over, so that every thread has several files and finishes out of order.
+        FILES
+            .iter()
+            .chain(FILES.iter())
+            .map(|f| fixture(&format!("validate/{f}")))
+            .collect()
+    }
+
+    #[test]
+    fn validate_over_many_files_reports_as_one_run_per_file_in_order() {
+        for format in ["text", "json", "github"] {
+            let together = run(airisk()
+                .arg("validate")
+                .args(files())
+                .args(["--format", format, "--color", "never"]));
+            let mut stdout = String::new();
+            let mut stderr = String::new();
+            let mut entries = Vec::new();
+            let mut worst = 0;
+            for file in files() {
+                let alone = run(airisk()
+                    .arg("validate")
+                    .arg(&file)
+                    .args(["--format", format, "--color", "never"]));
+                worst = worst.max(alone.code);
+                if format == "json" {
+                    let doc: serde_json::Value = serde_json::from_str(&alone.stdout).unwrap();
+                    entries.extend(doc["files"].as_array().unwrap().iter().cloned());
+                } else {
+                    stdout.push_str(&alone.stdout);
+                }
+                stderr.push_str(&alone.stderr);
+            }
+            assert_eq!(together.code, worst, "{format}");
+            assert_eq!(together.stderr, stderr, "{format}");
+            if format == "json" {
+                let doc: serde_json::Value = serde_json::from_str(&together.stdout).unwrap();
+                assert_eq!(doc["files"].as_array().unwrap(), &entries);
+            } else {
+                assert_eq!(together.stdout, stdout, "{format}");
+            }
+        }
+    }
+
+    fn generate(n: usize, dir: &Path, seed: u64) {
+        let r = run(airisk()
+            .arg("generate")
+            .arg(n.to_string())
+            .arg(dir)
+            .args(["--seed", &seed.to_string()]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+
+    #[test]
+    fn generate_is_deterministic_hidden_and_valid_without_warnings() {
+        let tmp = assert_fs::TempDir::new().unwrap();
+        let (a, b, c) = (tmp.join("a"), tmp.join("b"), tmp.join("c"));
+        generate(120, &a, 7);
+        generate(120, &b, 7);
+        generate(120, &c, 8);
+        for name in ["checklist.yaml", "answers.yaml"] {
+            let read = |d: &Path| std::fs::read(d.join(name)).unwrap();
+            assert_eq!(read(&a), read(&b), "{name}");
+            assert_ne!(read(&a), read(&c), "{name}");
+        }
+        let r = run(airisk().arg("validate").arg(a.join("answers.yaml")));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.ends_with("answers.yaml: valid\n"), "{}", r.stderr);
+        let help = run(airisk().arg("--help"));
+        assert!(!help.stdout.contains("generate"), "{}", help.stdout);
+    }
+
+    #[test]
+    fn findings_of_a_large_file_point_at_their_answers() {
+        // About 1.5 MB of checklist and 1.2 MB of answers: both read a piece at a time.
+        let tmp = assert_fs::TempDir::new().unwrap();
+        let dir = tmp.join("n");
+        generate(3_000, &dir, 42);
+        let answers = dir.join("answers.yaml");
+        let r = run(airisk().arg("assess").arg(&answers).args([
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+        ]));
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(doc["totals"]["questions"], 3_000);
+        let text = std::fs::read_to_string(&answers).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(findings.len() > 100);
+        for f in findings {
+            let line = usize::try_from(f["location"]["line"].as_u64().unwrap()).unwrap();
+            let question = f["question"].as_str().unwrap();
+            assert_eq!(lines[line - 1], format!("  {question}:"));
+            assert_eq!(f["location"]["column"], 3);
+        }
+        let report = run(airisk()
+            .arg("report")
+            .arg(&answers)
+            .args(["--format", "html"]));
+        assert_eq!(report.code, 0, "{}", report.stderr);
+        assert!(report.stdout.contains("data-000001"));
+    }
+}
