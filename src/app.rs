@@ -38,6 +38,16 @@ pub fn run(cli: &Cli) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Diff(args) => diff(args, &ctx),
+        Command::Generate(args) => {
+            let synth = crate::synth::write(args.questions, &args.outdir, args.seed)?;
+            output::stderr(&format!(
+                "wrote {}: checklist.yaml ({} questions, {} rules) and answers.yaml\n",
+                args.outdir.display(),
+                synth.questions,
+                synth.rules
+            ));
+            Ok(exit::SUCCESS)
+        }
         Command::Completions(args) => {
             let mut buffer = Vec::new();
             clap_complete::generate(
