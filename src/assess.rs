@@ -451,8 +451,52 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     }
 }
 
-/// Lines of the answers that findings point at, found in one position pass.
+/// Lines of the answers that findings point at.
+///
+/// A valid answer file has exactly one entry per question. When a line scan of its
+/// `answers:` block (block style, see [`yaml::block_entries`]) finds exactly that, the keys'
+/// lines are the positions; otherwise one position pass over the file finds them.
 fn locate_answers(
+    answers: &crate::source::SourceFile,
+    checklist: &Checklist,
+    anchors: impl Iterator<Item = QuestionRef>,
+) -> HashMap<usize, (Option<usize>, Option<usize>)> {
+    let anchors: Vec<QuestionRef> = anchors.collect();
+    if anchors.is_empty() {
+        return HashMap::new();
+    }
+    if let Some(keys) = scan_answer_keys(&answers.text, checklist) {
+        return anchors
+            .iter()
+            .map(|a| {
+                let pos = keys[a.ordinal];
+                (a.ordinal, (Some(pos.line), Some(pos.column)))
+            })
+            .collect();
+    }
+    locate_answers_by_walk(answers, checklist, anchors.into_iter())
+}
+
+/// The position of every question's key under `answers:`, by ordinal, when a line scan
+/// finds each question exactly once and nothing else.
+pub fn scan_answer_keys(text: &str, checklist: &Checklist) -> Option<Vec<yaml::Pos>> {
+    let entries = yaml::block_entries(text, "answers")?;
+    if entries.len() != checklist.question_count() {
+        return None;
+    }
+    let mut keys: Vec<Option<yaml::Pos>> = vec![None; entries.len()];
+    for entry in entries {
+        let slot = &mut keys[checklist.lookup(entry.key)?.ordinal];
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(entry.pos);
+    }
+    keys.into_iter().collect()
+}
+
+/// [`locate_answers`] by the position pass of [`yaml::locate`].
+fn locate_answers_by_walk(
     answers: &crate::source::SourceFile,
     checklist: &Checklist,
     anchors: impl Iterator<Item = QuestionRef>,
@@ -526,6 +570,56 @@ mod tests {
         assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
         assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
         assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
+    }
+
+    fn synth_checklist(n: usize) -> (Checklist, String) {
+        let synth = crate::synth::generate(n, 5);
+        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
+            "checklist.yaml",
+            synth.checklist,
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        (loaded.checklist, synth.answers)
+    }
+
+    fn every_question(checklist: &Checklist) -> Vec<QuestionRef> {
+        checklist.questions().map(|(q, _)| q).collect()
+    }
+
+    #[test]
+    fn scanned_answer_positions_are_the_position_pass_ones() {
+        let (checklist, text) = synth_checklist(120);
+        let answers = crate::source::SourceFile::from_string("answers.yaml", text);
+        assert!(scan_answer_keys(&answers.text, &checklist).is_some());
+        let all = every_question(&checklist);
+        let fast = locate_answers(&answers, &checklist, all.iter().copied());
+        let walked = locate_answers_by_walk(&answers, &checklist, all.iter().copied());
+        assert_eq!(fast.len(), 120);
+        assert_eq!(fast, walked);
+    }
+
+    #[test]
+    fn answer_positions_fall_back_when_the_scan_does_not_fit() {
+        let (checklist, text) = synth_checklist(12);
+        let all = every_question(&checklist);
+        // An extra entry, a missing one, flow style: the scan is refused, the walk answers.
+        let first = checklist
+            .questions()
+            .next()
+            .map(|(_, q)| q.id.clone())
+            .unwrap();
+        let extra = text.replacen("answers:\n", "answers:\n  not-a-question: {}\n", 1);
+        let missing = text.replacen(&format!("  {first}:\n"), "  renamed:\n", 1);
+        let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let flow = serde_json::to_string(&value).unwrap();
+        for variant in [extra, missing, flow] {
+            assert!(scan_answer_keys(&variant, &checklist).is_none());
+            let answers = crate::source::SourceFile::from_string("a.yaml", variant);
+            assert_eq!(
+                locate_answers(&answers, &checklist, all.iter().copied()),
+                locate_answers_by_walk(&answers, &checklist, all.iter().copied())
+            );
+        }
     }
 
     #[test]
