@@ -6,6 +6,7 @@
 //! documented in `docs/rules.md`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
@@ -88,8 +89,8 @@ pub enum Check {
     ElaborationMissing,
     ElaborationShorterThan(usize),
     ElaborationPlaceholder,
-    Matches(Regex),
-    NotMatches(Regex),
+    Matches(Pattern),
+    NotMatches(Pattern),
     EvidenceMissing,
     /// Bit set: manual = 1, automated = 2.
     ImplementationIn(u8),
@@ -167,7 +168,7 @@ pub fn compile(
         .iter()
         .map(|r| (r.id.clone(), r.origin.clone()))
         .collect();
-    let mut regexes: HashMap<(String, bool), Regex> = HashMap::new();
+    let mut regexes: HashMap<(String, bool), Pattern> = HashMap::new();
     let total: usize = sources.iter().map(|s| s.rules.len()).sum();
     if total > MAX_RULES {
         return Err(vec![Diagnostic::error(
@@ -287,7 +288,7 @@ struct Compiler<'a, 'd> {
     checklist: &'a Checklist,
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Compiled patterns by (pattern, ignore-case): large checklists repeat a few patterns.
-    regexes: &'d mut HashMap<(String, bool), Regex>,
+    regexes: &'d mut HashMap<(String, bool), Pattern>,
     first_question: Option<QuestionRef>,
     named: Vec<usize>,
 }
@@ -425,7 +426,7 @@ impl Compiler<'_, '_> {
             let cache_key = (pattern.clone(), ignore_case);
             let built = match self.regexes.get(&cache_key) {
                 Some(re) => Ok(re.clone()),
-                None => build_regex(pattern, ignore_case).inspect(|re| {
+                None => Pattern::new(pattern, ignore_case).inspect(|re| {
                     self.regexes.insert(cache_key, re.clone());
                 }),
             };
@@ -496,6 +497,149 @@ pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
         })
 }
 
+/// A rule's regular expression, shared by every rule that uses the same pattern (so one
+/// search cache serves them all: clones of a `Regex` each build their own).
+///
+/// Compiling is most of what loading a checklist costs, so a pattern that is certainly
+/// valid and small is compiled the first time a rule needs it; the others are compiled
+/// when loaded, so every error is still reported there with its position. "Certainly":
+/// the pattern parses, uses no Unicode property class (`\p{..}`), no `u` flag, no negated
+/// or set-operation class, and its size estimate (see [`estimate`]) is within
+/// [`LAZY_BUDGET`], which the tests show compiles well under [`MAX_REGEX_SIZE`].
+#[derive(Debug, Clone)]
+pub struct Pattern(Arc<PatternInner>);
+
+#[derive(Debug)]
+struct PatternInner {
+    source: String,
+    ignore_case: bool,
+    regex: OnceLock<Option<Regex>>,
+}
+
+/// Largest [`estimate`] of a pattern compiled on first use. A unit is at least a kilobyte
+/// of compiled program, so this stays below [`MAX_REGEX_SIZE`] (the tests check the worst
+/// cases).
+pub const LAZY_BUDGET: u64 = 1024;
+
+impl Pattern {
+    /// Checks (and unless it is small, compiles) a rule's pattern.
+    pub fn new(pattern: &str, ignore_case: bool) -> Result<Pattern, String> {
+        let regex = OnceLock::new();
+        let small = pattern.len() <= MAX_REGEX_LENGTH
+            && regex_syntax::ast::parse::Parser::new()
+                .parse(pattern)
+                .ok()
+                .and_then(|ast| estimate(&ast))
+                .is_some_and(|size| size <= LAZY_BUDGET);
+        if !small {
+            let _ = regex.set(Some(build_regex(pattern, ignore_case)?));
+        }
+        Ok(Pattern(Arc::new(PatternInner {
+            source: pattern.to_owned(),
+            ignore_case,
+            regex,
+        })))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.0.source
+    }
+
+    /// Whether it has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.0.regex.get().is_some()
+    }
+
+    /// Whether the pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0
+            .regex
+            // A small pattern that parsed always builds (see the tests); were it ever to
+            // fail, the check would not hold rather than stop the assessment.
+            .get_or_init(|| build_regex(&self.0.source, self.0.ignore_case).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    }
+}
+
+/// A size estimate of a parsed pattern in units of about a kilobyte of compiled program,
+/// measured with regex 1.13: a literal or assertion is 1, `.` 2, a range 4, `\s` 4, `\d`
+/// 16, `\w` 64 (each also negated), and a repetition multiplies by its upper bound. `None`
+/// for what is never compiled lazily: Unicode property classes, the `u` flag, negated
+/// bracket classes, class set operations and repetition counts above 100.
+pub fn estimate(ast: &regex_syntax::ast::Ast) -> Option<u64> {
+    use regex_syntax::ast::{
+        Ast, ClassPerlKind, ClassSet, ClassSetItem, Flag, FlagsItemKind, GroupKind, RepetitionKind,
+        RepetitionRange,
+    };
+    fn perl(class: &regex_syntax::ast::ClassPerl) -> u64 {
+        match class.kind {
+            ClassPerlKind::Space => 4,
+            ClassPerlKind::Digit => 16,
+            ClassPerlKind::Word => 64,
+        }
+    }
+    fn flags_ok(flags: &regex_syntax::ast::Flags) -> bool {
+        !flags
+            .items
+            .iter()
+            .any(|i| matches!(i.kind, FlagsItemKind::Flag(Flag::Unicode)))
+    }
+    fn item(i: &ClassSetItem) -> Option<u64> {
+        match i {
+            ClassSetItem::Empty(_) => Some(0),
+            ClassSetItem::Literal(_) => Some(1),
+            ClassSetItem::Ascii(_) => Some(2),
+            ClassSetItem::Range(_) => Some(4),
+            ClassSetItem::Perl(class) => Some(perl(class)),
+            ClassSetItem::Unicode(_) => None,
+            ClassSetItem::Bracketed(b) => match (&b.kind, b.negated) {
+                (ClassSet::Item(i), false) => item(i),
+                _ => None,
+            },
+            ClassSetItem::Union(u) => u.items.iter().map(item).sum(),
+        }
+    }
+    match ast {
+        Ast::Empty(_) | Ast::Assertion(_) | Ast::Literal(_) => Some(1),
+        Ast::Flags(f) => flags_ok(&f.flags).then_some(0),
+        Ast::Dot(_) => Some(2),
+        Ast::ClassPerl(class) => Some(perl(class)),
+        Ast::ClassUnicode(_) => None,
+        Ast::ClassBracketed(b) => match (&b.kind, b.negated) {
+            (ClassSet::Item(i), false) => item(i),
+            _ => None,
+        },
+        Ast::Repetition(r) => {
+            let times = match &r.op.kind {
+                RepetitionKind::ZeroOrOne
+                | RepetitionKind::ZeroOrMore
+                | RepetitionKind::OneOrMore => 1,
+                RepetitionKind::Range(
+                    RepetitionRange::Exactly(n)
+                    | RepetitionRange::AtLeast(n)
+                    | RepetitionRange::Bounded(_, n),
+                ) => u64::from(*n).max(1),
+            };
+            if times > 100 {
+                return None;
+            }
+            estimate(&r.ast).map(|size| size.saturating_mul(times))
+        }
+        Ast::Group(g) => {
+            if let GroupKind::NonCapturing(flags) = &g.kind
+                && !flags_ok(flags)
+            {
+                return None;
+            }
+            estimate(&g.ast)
+        }
+        Ast::Alternation(a) => a.asts.iter().map(estimate).sum(),
+        Ast::Concat(c) => c.asts.iter().map(estimate).sum(),
+    }
+}
+
 impl Check {
     fn holds(&self, response: &Response) -> bool {
         let text = response.elaboration.trim();
@@ -555,3 +699,132 @@ impl RuleSet {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod pattern_tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn estimated(pattern: &str) -> Option<u64> {
+        estimate(
+            &regex_syntax::ast::parse::Parser::new()
+                .parse(pattern)
+                .ok()?,
+        )
+    }
+
+    #[test]
+    fn patterns_within_the_lazy_budget_always_build() {
+        let letters = "abcdefghijklmnopqrstuvwxyz".repeat(40);
+        let long = format!("(?i){}", &letters[..996]);
+        for pattern in [
+            "\\w{16}",
+            "\\W{16}",
+            "\\b\\w{15}\\b",
+            "\\d{64}",
+            "\\D{64}",
+            "\\S{100}",
+            ".{100}(?s:.){100}",
+            "[a-z0-9_\\-]{25}",
+            "[\\w\\d\\s]{12}",
+            "(\\w|\\s|\\d){12}",
+            "(?i)(ǅ|ß|K|ſ|σ){100}",
+            "(?i)[ǅ-ꝿ]{100}",
+            "[[:alpha:]x-z]{100}",
+            long.as_str(),
+        ] {
+            let size = estimated(pattern).unwrap_or_else(|| panic!("{pattern} is never lazy"));
+            assert!(size <= LAZY_BUDGET, "{pattern}: {size}");
+            for ignore_case in [false, true] {
+                build_regex(pattern, ignore_case).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn other_patterns_are_checked_when_loaded_with_the_same_errors() {
+        for pattern in [
+            "\\w{1000}",
+            "(a{1000}){1000}",
+            "(unclosed",
+            "\\p{NoSuchProperty}",
+            "(?-u:\\xFF)",
+            "[^a]",
+            "[a&&b]",
+        ] {
+            let lazy = estimated(pattern).is_some_and(|s| s <= LAZY_BUDGET);
+            assert!(!lazy, "{pattern}");
+            match (Pattern::new(pattern, false), build_regex(pattern, false)) {
+                (Err(a), Err(b)) => assert_eq!(a, b),
+                (Ok(p), Ok(_)) => assert!(p.is_compiled(), "{pattern}"),
+                (a, b) => panic!("{pattern}: {a:?} vs {b:?}"),
+            }
+        }
+        assert!(Pattern::new("(unclosed", true).is_err());
+    }
+
+    #[test]
+    fn one_compiled_regex_serves_every_rule_with_the_pattern() {
+        let mut text = String::from(
+            "id: t\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q?, guidance: G, severity: high }\nrules:\n",
+        );
+        for i in 0..3 {
+            let _ = writeln!(
+                text,
+                "  - {{ id: r{i}, when: {{ question: q1, elaboration-matches: \"by hand|excel\", ignore-case: true }}, finding: F, recommendation: R }}"
+            );
+        }
+        let loaded =
+            crate::checklist::parse(crate::source::SourceFile::from_string("t.yaml", text))
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        let patterns: Vec<&Pattern> = loaded
+            .checklist
+            .ruleset
+            .rules
+            .iter()
+            .filter_map(|r| match &r.condition {
+                Condition::Test { checks, .. } => checks.iter().find_map(|c| match c {
+                    Check::Matches(p) => Some(p),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(patterns.len(), 3);
+        assert!(patterns.iter().all(|p| Arc::ptr_eq(&p.0, &patterns[0].0)));
+        assert!(!patterns[2].is_compiled());
+        assert!(patterns[0].is_match("tracked in EXCEL"));
+        assert!(patterns[2].is_compiled());
+    }
+
+    fn walk(c: &Condition, out: &mut Vec<Pattern>) {
+        match c {
+            Condition::All(p) | Condition::Any(p) => p.iter().for_each(|c| walk(c, out)),
+            Condition::Not(c) => walk(c, out),
+            Condition::Test { checks, .. } => {
+                for check in checks {
+                    if let Check::Matches(p) | Check::NotMatches(p) = check {
+                        out.push(p.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_builtin_pattern_builds() {
+        for builtin in crate::checklist::BUILTIN {
+            let spec = crate::checklist::Spec::parse(builtin.id);
+            let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
+            let mut patterns = Vec::new();
+            for rule in &loaded.checklist.ruleset.rules {
+                walk(&rule.condition, &mut patterns);
+            }
+            for p in patterns {
+                build_regex(p.as_str(), p.0.ignore_case)
+                    .unwrap_or_else(|e| panic!("{}: {}: {e}", builtin.id, p.as_str()));
+            }
+        }
+    }
+}
