@@ -7,12 +7,13 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, anyhow};
-use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::assess::Assessment;
 use crate::cli::{ListFormat, ReportFormat};
 use crate::source::SourceFile;
+
+mod context;
 
 const HTML_TEMPLATE: &str = include_str!("../templates/report.html.j2");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/report.md.j2");
@@ -69,7 +70,7 @@ pub fn render(
     let tmpl = env
         .get_template(name)
         .map_err(|e| template_error(&e, &shown))?;
-    let ctx = Value::from(Serde(assessment));
+    let ctx = context::context(assessment);
     tmpl.render(ctx).map_err(|e| template_error(&e, &shown))
 }
 

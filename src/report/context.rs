@@ -1,0 +1,394 @@
+//! The template context: the assessment exactly as its JSON serialization has it, built so
+//! that a 100,000-question report does not copy the model into a tree of maps first.
+//!
+//! Everything but `questions` goes through serde as before. `questions` (one entry per
+//! question with the question and the response: nearly all of the model's text) is one
+//! compact copy, all its text in a single buffer, served by lazy objects that build a
+//! value only when a template reads it. minijinja values must own their data, so one copy
+//! is needed; this one costs about the size of the text instead of several times it, and
+//! no time to build or free per value. Templates see the same keys and values (the tests
+//! compare the two for every question).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr, Serde};
+
+use crate::assess::{Assessment, QuestionResult};
+use crate::checklist::Severity;
+use crate::validate::{AnswerValue, Implementation};
+
+/// The context every report template is rendered with.
+pub fn context(assessment: &Assessment<'_>) -> Value {
+    let rest = Assessment {
+        questions: Vec::new(),
+        ..assessment.clone()
+    };
+    let shallow = Value::from(Serde(&rest));
+    let questions = Value::from_object(Questions::new(&assessment.questions));
+    let Ok(keys) = shallow.try_iter() else {
+        return shallow;
+    };
+    // The serialized fields in their order, `questions` replaced.
+    Value::from_object(Fields(
+        keys.map(|key| {
+            let value = if key.as_str() == Some("questions") {
+                questions.clone()
+            } else {
+                shallow.get_item(&key).unwrap_or_default()
+            };
+            (key, value)
+        })
+        .collect(),
+    ))
+}
+
+/// A small map that keeps its keys in order, like a serialized struct.
+#[derive(Debug)]
+struct Fields(Vec<(Value, Value)>);
+
+impl Object for Fields {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.mapped_enumerator(|this| Box::new(this.0.iter().map(|(k, _)| k.clone())))
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+/// A piece of [`Data::text`].
+#[derive(Debug, Clone, Copy)]
+struct Text {
+    start: u32,
+    len: u32,
+}
+
+#[derive(Debug)]
+struct Row {
+    id: Text,
+    section: u32,
+    question: Text,
+    guidance: Text,
+    severity: Severity,
+    na_allowed: bool,
+    min_elaboration: usize,
+    references: Range<u32>,
+    answer: AnswerValue,
+    elaboration: Text,
+    evidence: Range<u32>,
+    implementation: Option<Implementation>,
+    findings: usize,
+}
+
+/// Every question's text in one buffer, and where each piece is.
+#[derive(Debug, Default)]
+struct Data {
+    text: String,
+    sections: Vec<Text>,
+    /// References, then evidence entries, of every row.
+    lists: Vec<Text>,
+    rows: Vec<Row>,
+}
+
+impl Data {
+    fn push(&mut self, text: &str) -> Text {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Text {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(text.len()).unwrap_or(0),
+        }
+    }
+
+    fn str(&self, text: Text) -> &str {
+        let start = text.start as usize;
+        self.text
+            .get(start..start + text.len as usize)
+            .unwrap_or("")
+    }
+
+    fn list(&self, range: &Range<u32>) -> Value {
+        self.lists[range.start as usize..range.end as usize]
+            .iter()
+            .map(|t| Value::from(self.str(*t)))
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+struct Questions(Arc<Data>);
+
+impl Questions {
+    fn new(questions: &[QuestionResult<'_>]) -> Self {
+        let bytes: usize = questions
+            .iter()
+            .map(|q| {
+                q.id.len()
+                    + q.question.question.len()
+                    + q.question.guidance.len()
+                    + q.response.elaboration.len()
+                    + q.question.references.iter().map(String::len).sum::<usize>()
+                    + q.response.evidence.iter().map(String::len).sum::<usize>()
+            })
+            .sum();
+        let mut data = Data {
+            text: String::with_capacity(bytes),
+            rows: Vec::with_capacity(questions.len()),
+            ..Data::default()
+        };
+        let mut section_index: Vec<(&str, u32)> = Vec::new();
+        for q in questions {
+            let known = section_index.iter().rev().find(|(s, _)| *s == q.section);
+            let section = if let Some((_, index)) = known {
+                *index
+            } else {
+                let index = u32::try_from(data.sections.len()).unwrap_or(u32::MAX);
+                let text = data.push(q.section);
+                data.sections.push(text);
+                section_index.push((q.section, index));
+                index
+            };
+            let id = data.push(q.id);
+            let question = data.push(&q.question.question);
+            let guidance = data.push(&q.question.guidance);
+            let elaboration = data.push(&q.response.elaboration);
+            let references = list(&mut data, &q.question.references);
+            let evidence = list(&mut data, &q.response.evidence);
+            data.rows.push(Row {
+                id,
+                section,
+                question,
+                guidance,
+                severity: q.question.severity,
+                na_allowed: q.question.na_allowed,
+                min_elaboration: q.question.min_elaboration,
+                references,
+                answer: q.response.answer,
+                elaboration,
+                evidence,
+                implementation: q.response.implementation,
+                findings: q.findings,
+            });
+        }
+        Questions(Arc::new(data))
+    }
+}
+
+fn list(data: &mut Data, items: &[String]) -> Range<u32> {
+    let start = u32::try_from(data.lists.len()).unwrap_or(u32::MAX);
+    for item in items {
+        let text = data.push(item);
+        data.lists.push(text);
+    }
+    start..u32::try_from(data.lists.len()).unwrap_or(u32::MAX)
+}
+
+impl Object for Questions {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let len = self.0.rows.len();
+        let index = match key.as_i64()? {
+            i if i < 0 => len.checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?,
+            i => usize::try_from(i).ok()?,
+        };
+        (index < len).then(|| Value::from_object(QuestionView(Arc::clone(&self.0), index)))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.rows.len())
+    }
+}
+
+/// One element of `questions`: `id`, `section`, `question`, `response`, `findings`.
+#[derive(Debug)]
+struct QuestionView(Arc<Data>, usize);
+
+/// `question` of a [`QuestionView`]: the checklist's question, keys as serialized.
+#[derive(Debug)]
+struct QuestionDef(Arc<Data>, usize);
+
+/// `response` of a [`QuestionView`].
+#[derive(Debug)]
+struct ResponseView(Arc<Data>, usize);
+
+impl Object for QuestionView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let (data, row) = (&self.0, &self.0.rows[self.1]);
+        Some(match key {
+            "id" => Value::from(data.str(row.id)),
+            "section" => Value::from(data.str(data.sections[row.section as usize])),
+            "question" => Value::from_object(QuestionDef(Arc::clone(data), self.1)),
+            "response" => Value::from_object(ResponseView(Arc::clone(data), self.1)),
+            "findings" => Value::from(row.findings),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["id", "section", "question", "response", "findings"])
+    }
+}
+
+impl Object for QuestionDef {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let (data, row) = (&self.0, &self.0.rows[self.1]);
+        Some(match key {
+            "id" => Value::from(data.str(row.id)),
+            "question" => Value::from(data.str(row.question)),
+            "guidance" => Value::from(data.str(row.guidance)),
+            "severity" => Value::from(row.severity.as_str()),
+            "na-allowed" => Value::from(row.na_allowed),
+            "min-elaboration" => Value::from(row.min_elaboration),
+            "references" => data.list(&row.references),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&[
+            "id",
+            "question",
+            "guidance",
+            "severity",
+            "na-allowed",
+            "min-elaboration",
+            "references",
+        ])
+    }
+}
+
+impl Object for ResponseView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let (data, row) = (&self.0, &self.0.rows[self.1]);
+        Some(match key {
+            "answer" => Value::from(row.answer.as_str()),
+            "elaboration" => Value::from(data.str(row.elaboration)),
+            "evidence" => data.list(&row.evidence),
+            "implementation" => Value::from(match row.implementation? {
+                Implementation::Manual => "manual",
+                Implementation::Automated => "automated",
+            }),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let row = &self.0.rows[self.1];
+        if row.implementation.is_some() {
+            Enumerator::Str(&["answer", "elaboration", "evidence", "implementation"])
+        } else {
+            Enumerator::Str(&["answer", "elaboration", "evidence"])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key and value of a value, objects turned into plain maps and lists.
+    fn plain(value: &Value) -> serde_json::Value {
+        if let Some(object) = value.as_object()
+            && matches!(object.repr(), ObjectRepr::Map)
+        {
+            // Pairs in order: the key order is part of what a template can see.
+            let pairs = value
+                .try_iter()
+                .unwrap()
+                .map(|key| {
+                    serde_json::json!([
+                        key.as_str().unwrap(),
+                        plain(&value.get_item(&key).unwrap())
+                    ])
+                })
+                .collect();
+            return serde_json::json!({ "map": serde_json::Value::Array(pairs) });
+        }
+        if let Some(object) = value.as_object()
+            && matches!(object.repr(), ObjectRepr::Seq | ObjectRepr::Iterable)
+        {
+            return serde_json::Value::Array(
+                value.try_iter().unwrap().map(|v| plain(&v)).collect(),
+            );
+        }
+        serde_json::to_value(value).unwrap()
+    }
+
+    fn compare(checklist_text: String, answers_text: String) {
+        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
+            "c.yaml",
+            checklist_text,
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let checklist = loaded.checklist;
+        let answers = crate::source::SourceFile::from_string("a.yaml", answers_text);
+        let file: crate::answers::AnswerFile = crate::yaml::from_str(&answers.text).unwrap();
+        let (diagnostics, responses) = crate::validate::validate(&file, &checklist, &[], None);
+        let responses = responses.unwrap_or_else(|| panic!("{diagnostics:#?}"));
+        let assessment = crate::assess::assess(crate::assess::Inputs {
+            checklist: &checklist,
+            rules: &checklist.ruleset,
+            responses: &responses,
+            answers: &answers,
+            rules_files: &[],
+            warnings: diagnostics,
+            date: "2023-11-14".to_owned(),
+        });
+        let ours = context(&assessment);
+        let serde = Value::from(Serde(&assessment));
+        assert_eq!(plain(&ours), plain(&serde));
+        // Lookups the templates make, the length, negative indices and missing keys.
+        let questions = ours.get_attr("questions").unwrap();
+        let len = assessment.questions.len();
+        assert_eq!(questions.len(), Some(len));
+        let last = questions.get_item(&Value::from(-1)).unwrap();
+        assert_eq!(
+            last.get_attr("id").unwrap().as_str(),
+            Some(assessment.questions[len - 1].id)
+        );
+        assert!(
+            questions
+                .get_item(&Value::from(len))
+                .unwrap()
+                .is_undefined()
+        );
+        assert!(last.get_attr("no-such-key").unwrap().is_undefined());
+    }
+
+    #[test]
+    fn the_context_is_the_serialized_model() {
+        let synth = crate::synth::generate(300, 9);
+        compare(synth.checklist, synth.answers);
+    }
+
+    #[test]
+    fn implementation_is_there_only_when_answered() {
+        let checklist = "id: t\nversion: \"1\"\ntitle: T\nscoring: ml-test-score\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, guidance: G, severity: high, references: [owasp-ml:ML01] }\n      - { id: q2, question: Q2?, guidance: G, severity: low }\n";
+        let answers = "checklist: t\nproject: {name: P}\nanswers:\n  q1: {answer: Y, implementation: automated, elaboration: Tested by the nightly pipeline job, evidence: [a, b]}\n  q2: {answer: N, elaboration: Not done yet because nobody owns it}\n";
+        compare(checklist.to_owned(), answers.to_owned());
+    }
+}
