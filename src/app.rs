@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use anyhow::{Context, Result, bail};
 
@@ -179,18 +180,22 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// Checklists loaded so far, by what named them: many answer files share one.
+/// Checklists loaded so far, by what named them: many answer files share one. Shared by
+/// the threads of `validate`; a checklist is loaded once, under the lock.
 #[derive(Default)]
 struct ChecklistCache {
-    loaded: HashMap<(Vec<String>, Option<PathBuf>), Rc<Checklist>>,
+    loaded: Mutex<HashMap<CacheKey, Arc<Checklist>>>,
 }
+
+/// The checklists named, and the folder relative paths among them are resolved against.
+type CacheKey = (Vec<String>, Option<PathBuf>);
 
 /// An answer file, parsed, with the checklist it is checked against.
 struct Prepared {
     source: SourceFile,
     file: AnswerFile,
     named: Vec<Spec>,
-    checklist: Rc<Checklist>,
+    checklist: Arc<Checklist>,
 }
 
 /// Why an answer file could not be checked at all (exit 2).
@@ -235,7 +240,7 @@ fn check_named_path(spec: &Spec) -> Result<(), String> {
 fn prepare(
     path: &Path,
     args: &cli::ChecklistArg,
-    cache: &mut ChecklistCache,
+    cache: &ChecklistCache,
 ) -> Result<Prepared, Unusable> {
     let source = SourceFile::read(path).map_err(|e| Unusable::Message(format!("{e:#}")))?;
     let file: AnswerFile = match yaml::from_str(&source.text) {
@@ -283,8 +288,9 @@ fn prepare(
         specs.iter().map(ToString::to_string).collect::<Vec<_>>(),
         base.clone(),
     );
-    let checklist = if let Some(c) = cache.loaded.get(&key) {
-        Rc::clone(c)
+    let mut loaded = cache.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+    let checklist = if let Some(c) = loaded.get(&key) {
+        Arc::clone(c)
     } else {
         let mut parts = Vec::new();
         for spec in &specs {
@@ -314,10 +320,11 @@ fn prepare(
                 }
             }
         }
-        let combined = Rc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
-        cache.loaded.insert(key, Rc::clone(&combined));
+        let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
+        loaded.insert(key, Arc::clone(&combined));
         combined
     };
+    drop(loaded);
     Ok(Prepared {
         source,
         file,
@@ -326,22 +333,38 @@ fn prepare(
     })
 }
 
-fn report_unusable(
-    unusable: Unusable,
-    format: DiagFormat,
-    ctx: &Ctx,
-    json: &mut Vec<serde_json::Value>,
-) {
-    match unusable {
-        Unusable::Message(message) => match format {
-            DiagFormat::Json => json.push(serde_json::json!({"error": message})),
-            DiagFormat::Github => {
-                output::stderr(&format!("::error::{}\n", message.replace('\n', "%0A")));
+/// What a command prints about one file, kept until it is that file's turn to print.
+enum Out {
+    Stderr(String),
+    Stdout(String),
+    /// One entry of the `files` list of `--format json`.
+    Json(serde_json::Value),
+}
+
+/// Prints (or, for JSON, collects) what was kept.
+fn deliver(outs: Vec<Out>, json: &mut Vec<serde_json::Value>) {
+    for out in outs {
+        match out {
+            Out::Stderr(text) => output::stderr(&text),
+            Out::Stdout(text) => {
+                let _ = output::stdout(&text);
             }
-            DiagFormat::Text => output::stderr(&format!("error: {message}\n")),
-        },
+            Out::Json(value) => json.push(value),
+        }
+    }
+}
+
+fn report_unusable(unusable: Unusable, format: DiagFormat, ctx: &Ctx, out: &mut Vec<Out>) {
+    match unusable {
+        Unusable::Message(message) => out.push(match format {
+            DiagFormat::Json => Out::Json(serde_json::json!({"error": message})),
+            DiagFormat::Github => {
+                Out::Stderr(format!("::error::{}\n", message.replace('\n', "%0A")))
+            }
+            DiagFormat::Text => Out::Stderr(format!("error: {message}\n")),
+        }),
         Unusable::Diagnostics(source, diagnostics) => {
-            emit(&source, &diagnostics, format, ctx, json);
+            emit(&source, &diagnostics, format, ctx, out);
         }
     }
 }
@@ -351,20 +374,16 @@ fn emit(
     diagnostics: &[Diagnostic],
     format: DiagFormat,
     ctx: &Ctx,
-    json: &mut Vec<serde_json::Value>,
+    out: &mut Vec<Out>,
 ) {
-    match format {
-        DiagFormat::Text => {
-            output::stderr(&diag::render_text(&[source], diagnostics, ctx.color_err));
-        }
-        DiagFormat::Github => {
-            let _ = output::stdout(&diag::render_github(diagnostics));
-        }
+    out.push(match format {
+        DiagFormat::Text => Out::Stderr(diag::render_text(&[source], diagnostics, ctx.color_err)),
+        DiagFormat::Github => Out::Stdout(diag::render_github(diagnostics)),
         DiagFormat::Json => {
             let (errors, _) = diag::count(diagnostics);
-            json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics}));
+            Out::Json(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics}))
         }
-    }
+    });
 }
 
 /// Validates one prepared file; diagnostics resolved against it.
@@ -397,31 +416,111 @@ fn summary_line(name: &str, diagnostics: &[Diagnostic]) -> String {
     }
 }
 
+/// The outcome of validating one file: what to print, and its counts and exit status.
+struct Checked {
+    out: Vec<Out>,
+    errors: usize,
+    warnings: usize,
+    status: u8,
+}
+
+fn validate_one(
+    path: &Path,
+    args: &cli::ValidateArgs,
+    ctx: &Ctx,
+    cache: &ChecklistCache,
+) -> Checked {
+    let mut out = Vec::new();
+    match prepare(path, &args.checklist, cache) {
+        Err(unusable) => {
+            report_unusable(unusable, args.format, ctx, &mut out);
+            Checked {
+                out,
+                errors: 0,
+                warnings: 0,
+                status: exit::ERROR,
+            }
+        }
+        Ok(prepared) => {
+            let (diagnostics, _) = check(&prepared);
+            let (errors, warnings) = diag::count(&diagnostics);
+            emit(&prepared.source, &diagnostics, args.format, ctx, &mut out);
+            if args.format == DiagFormat::Text {
+                out.push(Out::Stderr(summary_line(
+                    &prepared.source.name,
+                    &diagnostics,
+                )));
+            }
+            let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+            Checked {
+                out,
+                errors,
+                warnings,
+                status: if failed { exit::FAILURE } else { exit::SUCCESS },
+            }
+        }
+    }
+}
+
+/// Validates every file, on every core when there are several files, and prints each
+/// file's diagnostics in the order the files were given, as soon as they are ready.
+///
+/// Plain scoped threads taking the next file from a counter: each file is a task of its
+/// own (read, parse, validate, render the diagnostics), so work stealing (rayon) would add
+/// a dependency and start-up cost and bring nothing; threads borrow the arguments and the
+/// shared checklist cache directly; results come back over a channel and are printed in
+/// order. One file runs on the calling thread alone.
 fn validate_files(args: &cli::ValidateArgs, ctx: &Ctx) -> Result<u8> {
-    let mut cache = ChecklistCache::default();
+    let cache = ChecklistCache::default();
     let mut worst = exit::SUCCESS;
     let mut json = Vec::new();
     let (mut total_errors, mut total_warnings) = (0, 0);
-    for path in &args.files {
-        match prepare(path, &args.checklist, &mut cache) {
-            Err(unusable) => {
-                report_unusable(unusable, args.format, ctx, &mut json);
-                worst = exit::ERROR;
-            }
-            Ok(prepared) => {
-                let (diagnostics, _) = check(&prepared);
-                let (errors, warnings) = diag::count(&diagnostics);
-                total_errors += errors;
-                total_warnings += warnings;
-                emit(&prepared.source, &diagnostics, args.format, ctx, &mut json);
-                if args.format == DiagFormat::Text {
-                    output::stderr(&summary_line(&prepared.source.name, &diagnostics));
-                }
-                if errors > 0 || (args.deny_warnings && warnings > 0) {
-                    worst = worst.max(exit::FAILURE);
-                }
-            }
+    let mut take = |checked: Checked, json: &mut Vec<serde_json::Value>| {
+        total_errors += checked.errors;
+        total_warnings += checked.warnings;
+        worst = worst.max(checked.status);
+        deliver(checked.out, json);
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(args.files.len());
+    if threads <= 1 {
+        for path in &args.files {
+            take(validate_one(path, args, ctx, &cache), &mut json);
         }
+    } else {
+        let next = AtomicUsize::new(0);
+        let (send, receive) = mpsc::channel::<(usize, Checked)>();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let send = send.clone();
+                let (next, cache) = (&next, &cache);
+                scope.spawn(move || {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = args.files.get(index) else {
+                            break;
+                        };
+                        if send
+                            .send((index, validate_one(path, args, ctx, cache)))
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(send);
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut due = 0;
+            for (index, checked) in receive {
+                waiting.insert(index, checked);
+                while let Some(checked) = waiting.remove(&due) {
+                    take(checked, &mut json);
+                    due += 1;
+                }
+            }
+        });
     }
     if args.format == DiagFormat::Json {
         let doc = serde_json::json!({
@@ -500,11 +599,13 @@ fn evaluate(
     rules_paths: &[PathBuf],
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
-    let mut cache = ChecklistCache::default();
-    let prepared = match prepare(file, checklist, &mut cache) {
+    let cache = ChecklistCache::default();
+    let prepared = match prepare(file, checklist, &cache) {
         Ok(p) => p,
         Err(unusable) => {
-            report_unusable(unusable, DiagFormat::Text, ctx, &mut Vec::new());
+            let mut out = Vec::new();
+            report_unusable(unusable, DiagFormat::Text, ctx, &mut out);
+            deliver(out, &mut Vec::new());
             return Ok(Err(exit::ERROR));
         }
     };
