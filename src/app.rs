@@ -243,7 +243,23 @@ fn prepare(
     cache: &ChecklistCache,
 ) -> Result<Prepared, Unusable> {
     let source = SourceFile::read(path).map_err(|e| Unusable::Message(format!("{e:#}")))?;
-    let file: AnswerFile = match yaml::from_str(&source.text) {
+    // The checklist the file most likely uses is loaded on a second thread while the file
+    // is parsed; it is used only if the parsed file turns out to name the same one.
+    let (parsed, early) = match guess_checklist(&source, args, cache) {
+        Some(guess) => {
+            let (parsed, loaded) = std::thread::scope(|scope| {
+                let loading = scope.spawn(|| resolve_checklist(&guess, &source.name, cache));
+                let parsed = yaml::from_str::<AnswerFile>(&source.text);
+                let loaded = loading
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (parsed, loaded)
+            });
+            (parsed, Some((guess, loaded)))
+        }
+        None => (yaml::from_str::<AnswerFile>(&source.text), None),
+    };
+    let file: AnswerFile = match parsed {
         Ok(file) => file,
         Err(err) => {
             let mut d = Diagnostic::error(
@@ -269,68 +285,134 @@ fn prepare(
             return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
         }
     };
-    let (specs, from_file): (Vec<Spec>, bool) = if !args.checklists.is_empty() {
-        (
-            args.checklists.iter().map(|s| Spec::parse(s)).collect(),
-            false,
-        )
-    } else if named.is_empty() {
-        (vec![Spec::parse(checklist::DEFAULT_CHECKLIST)], false)
-    } else {
-        (named.clone(), true)
+    let choice = Choice::new(&named, args, &source);
+    let checklist = match early {
+        Some((guess, loaded)) if guess == choice => loaded?,
+        _ => resolve_checklist(&choice, &source.name, cache)?,
     };
-    let base = if from_file {
-        source.base_dir().map(Path::to_path_buf)
-    } else {
-        None
-    };
-    let key = (
-        specs.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        base.clone(),
-    );
-    let mut loaded = cache.loaded.lock().unwrap_or_else(PoisonError::into_inner);
-    let checklist = if let Some(c) = loaded.get(&key) {
-        Arc::clone(c)
-    } else {
-        let mut parts = Vec::new();
-        for spec in &specs {
-            if from_file {
-                check_named_path(spec)
-                    .map_err(|m| Unusable::Message(format!("{}: {m}", source.name)))?;
-            }
-            match checklist::load(spec, base.as_deref()) {
-                Ok(loaded) => parts.push(loaded.checklist),
-                Err(LoadError::Io(err)) if from_file => {
-                    return Err(Unusable::Message(format!("{}: {err:#}", source.name)));
-                }
-                Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
-                // A checklist named inside an answer file is untrusted: say that it is
-                // invalid, never print its contents.
-                Err(LoadError::Invalid { source: cl, .. }) if from_file => {
-                    return Err(Unusable::Message(format!(
-                        "{}: checklist {} is not a valid checklist (check it with `airisk lint`)",
-                        source.name, cl.name
-                    )));
-                }
-                Err(LoadError::Invalid {
-                    source: cl,
-                    diagnostics,
-                }) => {
-                    return Err(Unusable::Diagnostics(cl, diagnostics));
-                }
-            }
-        }
-        let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
-        loaded.insert(key, Arc::clone(&combined));
-        combined
-    };
-    drop(loaded);
     Ok(Prepared {
         source,
         file,
         named,
         checklist,
     })
+}
+
+/// Which checklist an answer file is checked against, and where relative paths start.
+#[derive(Debug, PartialEq)]
+struct Choice {
+    specs: Vec<Spec>,
+    from_file: bool,
+    base: Option<PathBuf>,
+}
+
+impl Choice {
+    fn new(named: &[Spec], args: &cli::ChecklistArg, source: &SourceFile) -> Choice {
+        let (specs, from_file): (Vec<Spec>, bool) = if !args.checklists.is_empty() {
+            (
+                args.checklists.iter().map(|s| Spec::parse(s)).collect(),
+                false,
+            )
+        } else if named.is_empty() {
+            (vec![Spec::parse(checklist::DEFAULT_CHECKLIST)], false)
+        } else {
+            (named.to_vec(), true)
+        };
+        let base = if from_file {
+            source.base_dir().map(Path::to_path_buf)
+        } else {
+            None
+        };
+        Choice {
+            specs,
+            from_file,
+            base,
+        }
+    }
+
+    fn key(&self) -> CacheKey {
+        (
+            self.specs.iter().map(ToString::to_string).collect(),
+            self.base.clone(),
+        )
+    }
+}
+
+/// The checklist an answer file names, read from the lines above `answers:` (or given on
+/// the command line), when it is not loaded yet; `None` when there is nothing to win.
+fn guess_checklist(
+    source: &SourceFile,
+    args: &cli::ChecklistArg,
+    cache: &ChecklistCache,
+) -> Option<Choice> {
+    let named = if args.checklists.is_empty() {
+        let text = &source.text;
+        let end = if text.starts_with("answers:") {
+            0
+        } else {
+            text.find("\nanswers:")? + 1
+        };
+        let head: AnswerFile = yaml::from_str(&text[..end]).ok()?;
+        validate::named_checklists(&head).ok()?
+    } else {
+        Vec::new()
+    };
+    let choice = Choice::new(&named, args, source);
+    // Loaded already, or being loaded by another thread: parse first, as usual.
+    let loaded = cache.loaded.try_lock().ok()?;
+    (!loaded.contains_key(&choice.key())).then_some(choice)
+}
+
+/// The checklist of a [`Choice`], from the cache or loaded into it (once: under the lock).
+/// A newly loaded checklist's regular expressions are compiled on a background thread.
+fn resolve_checklist(
+    choice: &Choice,
+    name: &str,
+    cache: &ChecklistCache,
+) -> Result<Arc<Checklist>, Unusable> {
+    let Choice {
+        specs,
+        from_file,
+        base,
+    } = choice;
+    let from_file = *from_file;
+    let mut loaded = cache.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(c) = loaded.get(&choice.key()) {
+        return Ok(Arc::clone(c));
+    }
+    let mut parts = Vec::new();
+    for spec in specs {
+        if from_file {
+            check_named_path(spec).map_err(|m| Unusable::Message(format!("{name}: {m}")))?;
+        }
+        match checklist::load(spec, base.as_deref()) {
+            Ok(loaded) => parts.push(loaded.checklist),
+            Err(LoadError::Io(err)) if from_file => {
+                return Err(Unusable::Message(format!("{name}: {err:#}")));
+            }
+            Err(LoadError::Io(err)) => return Err(Unusable::Message(format!("{err:#}"))),
+            // A checklist named inside an answer file is untrusted: say that it is
+            // invalid, never print its contents.
+            Err(LoadError::Invalid { source: cl, .. }) if from_file => {
+                return Err(Unusable::Message(format!(
+                    "{name}: checklist {} is not a valid checklist (check it with `airisk lint`)",
+                    cl.name
+                )));
+            }
+            Err(LoadError::Invalid {
+                source: cl,
+                diagnostics,
+            }) => {
+                return Err(Unusable::Diagnostics(cl, diagnostics));
+            }
+        }
+    }
+    let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
+    loaded.insert(choice.key(), Arc::clone(&combined));
+    let warm = Arc::clone(&combined);
+    // Detached: the process may end first, which is fine.
+    std::thread::spawn(move || warm.ruleset.warm_up());
+    Ok(combined)
 }
 
 /// What a command prints about one file, kept until it is that file's turn to print.
