@@ -52,6 +52,14 @@ fn check_all_commands(input: &Path, name_in_message: &str) {
                 .arg(input)
                 .timeout(Duration::from_secs(60))),
         ),
+        (
+            "diff",
+            run(airisk()
+                .arg("diff")
+                .arg(fixture("validate/valid.yaml"))
+                .arg(input)
+                .timeout(Duration::from_secs(60))),
+        ),
     ];
     for (command, r) in runs {
         let what = format!("{command} {}", input.display());
