@@ -6,6 +6,10 @@
 //! A profiling aid for docs/performance.md, built with
 //! `cargo build --release --example phases`; criterion (benches/pipeline.rs) gives the
 //! statistically sound figures. Without CHECKLIST, the answer file's `checklist:` decides.
+//!
+//! Experiments, by environment variable: `PHASES_VALUE=1` also converts the whole model
+//! with serde as the report context once did; `PHASES_CLONE_RULES=1` clones the rule set
+//! as `app::evaluate` does; `PHASES_DROP_FILE=1` drops the parsed file after validation.
 // A measuring tool that cannot read its inputs has nothing to say: failing loudly is right.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -90,10 +94,22 @@ fn main() {
         Err(err) => panic!("{err:?}"),
     };
     meter.mark("load checklist");
+    // app.rs clones the checklist's rule set for every assessment (to merge --rules files).
+    let cloned = std::env::var_os("PHASES_CLONE_RULES").map(|_| checklist.ruleset.clone());
+    if cloned.is_some() {
+        meter.mark("clone rule set");
+    }
     let (diagnostics, responses) =
         validate::validate(&file, &checklist, &named, answers.base_dir());
     let responses = responses.unwrap_or_else(|| panic!("invalid: {diagnostics:?}"));
     meter.mark("validate");
+    // What dropping the parsed file once it is validated would save (app.rs keeps it).
+    let file = if std::env::var_os("PHASES_DROP_FILE").is_some() {
+        drop(file);
+        None
+    } else {
+        Some(file)
+    };
     let assessment = assess::assess(assess::Inputs {
         checklist: &checklist,
         rules: &checklist.ruleset,
@@ -122,5 +138,6 @@ fn main() {
     drop(responses);
     drop(file);
     drop(checklist);
+    drop(cloned);
     meter.mark("drop");
 }
