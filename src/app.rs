@@ -352,6 +352,10 @@ fn guess_checklist(
         } else {
             text.find("\nanswers:")? + 1
         };
+        // A long head would be parsed twice for little gain.
+        if end > 64 * 1024 {
+            return None;
+        }
         let head: AnswerFile = yaml::from_str(&text[..end]).ok()?;
         validate::named_checklists(&head).ok()?
     } else {
