@@ -99,6 +99,34 @@ mod perf {
         }
     }
 
+    #[test]
+    fn the_checklist_loaded_ahead_is_used_only_when_the_file_names_it() {
+        let tmp = assert_fs::TempDir::new().unwrap();
+        std::fs::copy(fixture("validate/mini.yaml"), tmp.join("mini.yaml")).unwrap();
+        let valid = std::fs::read_to_string(fixture("validate/valid.yaml")).unwrap();
+        // `checklist:` after `answers:`: the head names nothing, the file names mini.yaml.
+        let body = valid.replacen("checklist: mini.yaml\n", "", 1);
+        let late = tmp.join("late.yaml");
+        std::fs::write(&late, format!("{body}checklist: mini.yaml\n")).unwrap();
+        let r = run(airisk().arg("validate").arg(&late));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // The head names a checklist that cannot be read, the body is not YAML: the YAML
+        // error is what is reported, as when nothing is loaded ahead.
+        let broken = tmp.join("broken.yaml");
+        std::fs::write(
+            &broken,
+            "checklist: missing.yaml\nproject:\n  name: P\nanswers:\n  q1: [unclosed\n",
+        )
+        .unwrap();
+        let r = run(airisk()
+            .arg("validate")
+            .arg(&broken)
+            .args(["--format", "json"]));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.contains("yaml-syntax"), "{}", r.stdout);
+        assert!(!r.stdout.contains("missing.yaml"), "{}", r.stdout);
+    }
+
     fn generate(n: usize, dir: &Path, seed: u64) {
         let r = run(airisk()
             .arg("generate")
