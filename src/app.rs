@@ -673,7 +673,8 @@ struct Evaluated {
     prepared: Prepared,
     responses: Responses,
     rules_files: Vec<SourceFile>,
-    ruleset: RuleSet,
+    /// The rules with `--rules` files added; `None` when the checklist's own are enough.
+    ruleset: Option<RuleSet>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -706,9 +707,19 @@ fn evaluate(
         output::stderr("error: the answers are invalid; fix them before assessing\n");
         return Ok(Err(exit::FAILURE));
     };
-    let (rules_files, extra) = extra_rules(rules_paths, &prepared.checklist, ctx)?;
-    let mut ruleset = prepared.checklist.ruleset.clone();
-    ruleset.merge(extra);
+    // The checklist's own rules are used in place; a copy is made only to add --rules.
+    let ruleset = if rules_paths.is_empty() {
+        None
+    } else {
+        let (rules_files, extra) = extra_rules(rules_paths, &prepared.checklist, ctx)?;
+        let mut ruleset = prepared.checklist.ruleset.clone();
+        ruleset.merge(extra);
+        Some((rules_files, ruleset))
+    };
+    let (rules_files, ruleset) = match ruleset {
+        Some((files, set)) => (files, Some(set)),
+        None => (Vec::new(), None),
+    };
     Ok(Ok(Evaluated {
         prepared,
         responses,
@@ -721,7 +732,7 @@ fn evaluate(
 fn build(e: &Evaluated) -> Result<Assessment<'_>> {
     Ok(assess::assess(assess::Inputs {
         checklist: &e.prepared.checklist,
-        rules: &e.ruleset,
+        rules: e.ruleset.as_ref().unwrap_or(&e.prepared.checklist.ruleset),
         responses: &e.responses,
         answers: &e.prepared.source,
         rules_files: &e.rules_files,
@@ -803,6 +814,11 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
         }
         None => output::stdout(&text)?,
     }
+    // The process ends next: freeing a large model piece by piece only costs time
+    // (0.2 s at 100,000 questions), the operating system takes it back at once.
+    std::mem::forget(assessment);
+    std::mem::forget(evaluated);
+    std::mem::forget(text);
     Ok(exit::SUCCESS)
 }
 

@@ -25,21 +25,21 @@ fn regex(pattern: &str) -> Regex {
 /// Phrases that say a control is not (yet) in place.
 static CONTRADICTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)",
+        r"(?i-u)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)",
     )
 });
 
 /// Words that give a reason why a question does not apply.
 static REASON: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?-u:\b)(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)(?-u:\b)",
+        r"(?i-u)(?-u:\b)(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)(?-u:\b)",
     )
 });
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
 static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
+        r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
     )
 });
 
