@@ -707,6 +707,10 @@ fn evaluate(
         output::stderr("error: the answers are invalid; fix them before assessing\n");
         return Ok(Err(exit::FAILURE));
     };
+    // The responses hold everything needed from now on; the parsed file is as large
+    // again (70 MiB at 100,000 questions), so it goes before rendering starts.
+    let mut prepared = prepared;
+    prepared.file = AnswerFile::default();
     // The checklist's own rules are used in place; a copy is made only to add --rules.
     let ruleset = if rules_paths.is_empty() {
         None
