@@ -4,7 +4,10 @@
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {
     pub id: &'static str,
+    /// The YAML as written: what is hashed, shown and pointed into.
     pub text: &'static str,
+    /// The same data as JSON, made by `build.rs`: what is parsed on every run.
+    pub json: &'static str,
 }
 
 /// Every built-in checklist; the first is the default.
@@ -12,18 +15,22 @@ pub const BUILTIN: &[Builtin] = &[
     Builtin {
         id: "ai-risk-control",
         text: include_str!("../../checklists/ai-risk-control.yaml"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/ai-risk-control.json")),
     },
     Builtin {
         id: "csa-lifecycle",
         text: include_str!("../../checklists/csa-lifecycle.yaml"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/csa-lifecycle.json")),
     },
     Builtin {
         id: "ml-test-score",
         text: include_str!("../../checklists/ml-test-score.yaml"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/ml-test-score.json")),
     },
     Builtin {
         id: "genai-addendum",
         text: include_str!("../../checklists/genai-addendum.yaml"),
+        json: include_str!(concat!(env!("OUT_DIR"), "/genai-addendum.json")),
     },
 ];
 
