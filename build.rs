@@ -1,8 +1,10 @@
 //! Converts the built-in checklists to JSON at build time: the binary parses them on every
 //! run, and serde_json reads the same data several times faster than serde_yaml. The YAML
-//! stays embedded too, for its hash, `airisk show` and diagnostics.
+//! stays embedded too, for `airisk show` and diagnostics; its SHA-256, which reports
+//! print, is computed here once as well.
 
 use std::error::Error;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 const BUILTIN: &[&str] = &[
@@ -24,6 +26,13 @@ fn main() -> Result<(), Box<dyn Error>> {
             out.join(format!("{id}.json")),
             serde_json::to_string(&value)?,
         )?;
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+        let hex = digest.iter().fold(String::new(), |mut hex, b| {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+        std::fs::write(out.join(format!("{id}.sha256")), hex)?;
     }
     Ok(())
 }

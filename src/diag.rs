@@ -218,6 +218,9 @@ impl From<usize> for Seg {
 /// Fills in file, line, column and span of every diagnostic about `source`. A path that
 /// is not in the document (a missing key) falls back to its nearest existing parent.
 pub fn resolve(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
     let mut wanted: HashSet<DocPath> = HashSet::new();
     for diagnostic in diagnostics.iter() {
         if let Some((path, _)) = &diagnostic.target {

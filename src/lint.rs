@@ -314,8 +314,12 @@ mod tests {
     #[test]
     fn every_builtin_checklist_lints_clean() {
         for builtin in checklist::BUILTIN {
-            let loaded = checklist::parse(SourceFile::embedded(builtin.id, builtin.text))
-                .unwrap_or_else(|e| panic!("{e:?}"));
+            let loaded = checklist::parse(SourceFile::embedded(
+                builtin.id,
+                builtin.text,
+                builtin.sha256,
+            ))
+            .unwrap_or_else(|e| panic!("{e:?}"));
             let diagnostics = lint(&loaded.checklist);
             assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", builtin.id);
         }

@@ -106,9 +106,11 @@ pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool)
             )
         })?;
     let temp_path = temp.path().to_path_buf();
+    // No fsync: a report is made again in milliseconds, while a flush to disk costs
+    // about as much as the rest of a small run. The rename still means a reader, or an
+    // interrupted run, never sees half a file.
     let result = temp
         .write_all(contents)
-        .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {shown}"))
         .and_then(|()| {
             temp.persist(path)

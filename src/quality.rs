@@ -5,53 +5,85 @@
 //! worth a second read.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
 
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
 use crate::path;
+use crate::rules::Prefilter;
 use crate::validate::{AnswerValue, Response, quality_level};
 
 /// Shorter texts repeat by chance ("Handled by the platform team."), so are not compared.
 const MIN_DUPLICATE_LENGTH: usize = 40;
 
-/// Builds a quality pattern for matching and finding only: no capture groups beyond the
-/// whole match, no prefilter; a third of the compile time of a full `regex::Regex`,
-/// which every `validate` would pay.
-#[allow(clippy::expect_used)] // constant patterns, covered by the tests below
-fn regex(pattern: &str) -> Regex {
-    let config = regex_automata::meta::Config::new()
-        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
-        .auto_prefilter(false)
-        .onepass(false)
-        .backtrack(false);
-    Regex::builder()
-        .configure(config)
-        .build(pattern)
-        .expect("built-in quality pattern compiles")
+/// A quality pattern, compiled on first use by a text that could match it: most texts
+/// contain none of its literals (see [`Prefilter`]), and compiling is most of what a
+/// small `validate` would otherwise cost.
+struct Phrases {
+    pattern: &'static str,
+    literals: OnceLock<Option<Prefilter>>,
+    regex: OnceLock<Regex>,
 }
 
-static CONTRADICTION: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i-u)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)",
-    )
-});
+impl Phrases {
+    const fn new(pattern: &'static str) -> Self {
+        Phrases {
+            pattern,
+            literals: OnceLock::new(),
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn may_match(&self, text: &str) -> bool {
+        self.literals
+            .get_or_init(|| Prefilter::of(self.pattern))
+            .as_ref()
+            .is_none_or(|literals| literals.may_match_text(text))
+    }
+
+    /// Built for matching and finding only: no capture groups beyond the whole match, no
+    /// prefilter; a third of the compile time of a full `regex::Regex`.
+    #[allow(clippy::expect_used)] // constant patterns, covered by the tests below
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            let config = regex_automata::meta::Config::new()
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
+                .auto_prefilter(false)
+                .onepass(false)
+                .backtrack(false);
+            Regex::builder()
+                .configure(config)
+                .build(self.pattern)
+                .expect("built-in quality pattern compiles")
+        })
+    }
+
+    fn find(&self, text: &str) -> Option<regex_automata::Match> {
+        self.may_match(text)
+            .then(|| self.regex().find(text))
+            .flatten()
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.regex().is_match(text)
+    }
+}
+
+static CONTRADICTION: Phrases = Phrases::new(
+    r"(?i-u)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)",
+);
 
 /// Words that give a reason why a question does not apply.
-static REASON: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i-u)(?-u:\b)(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)(?-u:\b)",
-    )
-});
+static REASON: Phrases = Phrases::new(
+    r"(?i-u)(?-u:\b)(because|since|as (the|we|this|it|there|no)|does not|doesn'?t|do not|don'?t|is not|isn'?t|are not|aren'?t|no |not |never|only|out of scope|without|instead)(?-u:\b)",
+);
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
-static SPECIFICS: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
-    )
-});
+static SPECIFICS: Phrases = Phrases::new(
+    r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
+);
 
 /// Runs every quality check on the answers that passed the basic checks.
 pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
@@ -157,6 +189,22 @@ mod tests {
         assert!(REASON.is_match("The system does not process personal data."));
         assert!(REASON.is_match("Not relevant because the model runs offline."));
         assert!(!REASON.is_match("Handled elsewhere by the platform group"));
+    }
+
+    #[test]
+    fn texts_without_the_phrases_are_ruled_out_uncompiled() {
+        for phrases in [&CONTRADICTION, &REASON] {
+            assert!(
+                Prefilter::of(phrases.pattern).is_some(),
+                "{}",
+                phrases.pattern
+            );
+        }
+        let fresh = Phrases::new(CONTRADICTION.pattern);
+        assert!(!fresh.is_match("Drift is monitored hourly by Evidently."));
+        assert!(fresh.regex.get().is_none());
+        assert!(fresh.is_match("This is NOT YET in place."));
+        assert!(fresh.regex.get().is_some());
     }
 
     #[test]

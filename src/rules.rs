@@ -18,6 +18,10 @@ use crate::source::SourceFile;
 use crate::validate::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::yaml::{DocPath, Seg};
 
+mod prefilter;
+
+pub use prefilter::Prefilter;
+
 /// Longest regular expression accepted in a rule.
 pub const MAX_REGEX_LENGTH: usize = 1_000;
 /// Largest compiled regular expression, in bytes.
@@ -211,6 +215,7 @@ pub fn compile(
                 checklist,
                 diagnostics: &mut diagnostics,
                 regexes: &mut regexes,
+                trusted: rs.source.is_embedded(),
                 first_question: None,
                 named: Vec::new(),
             };
@@ -290,6 +295,8 @@ struct Compiler<'a, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Compiled patterns by (pattern, ignore-case): large checklists repeat a few patterns.
     regexes: &'d mut HashMap<(String, bool), Pattern>,
+    /// Rules built into the binary, whose patterns the tests check.
+    trusted: bool,
     first_question: Option<QuestionRef>,
     named: Vec<usize>,
 }
@@ -427,6 +434,11 @@ impl Compiler<'_, '_> {
             let cache_key = (pattern.clone(), ignore_case);
             let built = match self.regexes.get(&cache_key) {
                 Some(re) => Ok(re.clone()),
+                None if self.trusted => {
+                    let re = Pattern::trusted(pattern, ignore_case);
+                    self.regexes.insert(cache_key, re.clone());
+                    Ok(re)
+                }
                 None => Pattern::new(pattern, ignore_case).inspect(|re| {
                     self.regexes.insert(cache_key, re.clone());
                 }),
@@ -554,6 +566,9 @@ pub struct Pattern(Arc<PatternInner>);
 struct PatternInner {
     source: String,
     ignore_case: bool,
+    /// Literals that rule a text out without compiling (see [`Prefilter`]); found when
+    /// the pattern is checked, or on first use for a built-in one.
+    prefilter: OnceLock<Option<Prefilter>>,
     regex: OnceLock<Option<meta::Regex>>,
 }
 
@@ -565,21 +580,36 @@ pub const LAZY_BUDGET: u64 = 1024;
 impl Pattern {
     /// Checks (and unless it is small, compiles) a rule's pattern.
     pub fn new(pattern: &str, ignore_case: bool) -> Result<Pattern, String> {
-        let regex = OnceLock::new();
-        let small = pattern.len() <= MAX_REGEX_LENGTH
-            && regex_syntax::ast::parse::Parser::new()
-                .parse(pattern)
-                .ok()
-                .and_then(|ast| estimate(&ast))
-                .is_some_and(|size| size <= LAZY_BUDGET);
-        if !small {
-            let _ = regex.set(Some(build_matcher(pattern, ignore_case)?));
+        let (prefilter, regex) = (OnceLock::new(), OnceLock::new());
+        let ast = (pattern.len() <= MAX_REGEX_LENGTH)
+            .then(|| regex_syntax::ast::parse::Parser::new().parse(pattern).ok())
+            .flatten();
+        match ast {
+            Some(ast) if estimate(&ast).is_some_and(|size| size <= LAZY_BUDGET) => {
+                let _ = prefilter.set(Prefilter::new(&ast));
+            }
+            _ => {
+                let _ = regex.set(Some(build_matcher(pattern, ignore_case)?));
+                let _ = prefilter.set(None);
+            }
         }
         Ok(Pattern(Arc::new(PatternInner {
             source: pattern.to_owned(),
             ignore_case,
+            prefilter,
             regex,
         })))
+    }
+
+    /// A pattern of a built-in checklist: the tests build every one of them, so nothing
+    /// is parsed until a rule needs it.
+    pub fn trusted(pattern: &str, ignore_case: bool) -> Pattern {
+        Pattern(Arc::new(PatternInner {
+            source: pattern.to_owned(),
+            ignore_case,
+            prefilter: OnceLock::new(),
+            regex: OnceLock::new(),
+        }))
     }
 
     /// The pattern as written.
@@ -602,8 +632,30 @@ impl Pattern {
             .as_ref()
     }
 
+    fn prefilter(&self) -> Option<&Prefilter> {
+        self.0
+            .prefilter
+            .get_or_init(|| {
+                regex_syntax::ast::parse::Parser::new()
+                    .parse(&self.0.source)
+                    .ok()
+                    .and_then(|ast| Prefilter::new(&ast))
+            })
+            .as_ref()
+    }
+
+    /// Whether a text known not to match can be told apart without compiling.
+    pub fn has_prefilter(&self) -> bool {
+        self.prefilter().is_some()
+    }
+
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(prefilter) = self.prefilter()
+            && !prefilter.may_match(&prefilter::fold_text(text))
+        {
+            return false;
+        }
         self.compile().is_some_and(|re| re.is_match(text))
     }
 }
@@ -731,23 +783,13 @@ impl RuleSet {
         self.rules.extend(other.rules);
     }
 
-    /// Compiles every pattern not compiled yet (on a spare core, before the rules run).
+    /// Prepares, on a spare core while the answers are checked, what the rules will use:
+    /// the literals of each pattern, and the regex of those without any.
     pub fn warm_up(&self) {
-        fn walk(condition: &Condition) {
-            match condition {
-                Condition::All(parts) | Condition::Any(parts) => parts.iter().for_each(walk),
-                Condition::Not(inner) => walk(inner),
-                Condition::Test { checks, .. } => {
-                    for check in checks {
-                        if let Check::Matches(p) | Check::NotMatches(p) = check {
-                            p.compile();
-                        }
-                    }
-                }
+        for pattern in patterns(self) {
+            if !pattern.has_prefilter() {
+                pattern.compile();
             }
-        }
-        for rule in &self.rules {
-            walk(&rule.condition);
         }
     }
 
@@ -760,6 +802,32 @@ impl RuleSet {
             .iter()
             .filter(move |rule| rule.condition.holds(responses))
     }
+}
+
+/// Every pattern of the rules, in rule order (a shared pattern once per use).
+pub fn patterns(set: &RuleSet) -> impl Iterator<Item = &Pattern> {
+    fn walk<'a>(condition: &'a Condition, out: &mut Vec<&'a Pattern>) {
+        match condition {
+            Condition::All(parts) | Condition::Any(parts) => {
+                for part in parts {
+                    walk(part, out);
+                }
+            }
+            Condition::Not(inner) => walk(inner, out),
+            Condition::Test { checks, .. } => {
+                for check in checks {
+                    if let Check::Matches(p) | Check::NotMatches(p) = check {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    set.rules.iter().flat_map(|rule| {
+        let mut out = Vec::new();
+        walk(&rule.condition, &mut out);
+        out
+    })
 }
 
 #[cfg(test)]
@@ -869,30 +937,12 @@ mod pattern_tests {
         assert!(patterns[2].is_compiled());
     }
 
-    fn walk(c: &Condition, out: &mut Vec<Pattern>) {
-        match c {
-            Condition::All(p) | Condition::Any(p) => p.iter().for_each(|c| walk(c, out)),
-            Condition::Not(c) => walk(c, out),
-            Condition::Test { checks, .. } => {
-                for check in checks {
-                    if let Check::Matches(p) | Check::NotMatches(p) = check {
-                        out.push(p.clone());
-                    }
-                }
-            }
-        }
-    }
-
     #[test]
     fn every_builtin_pattern_builds() {
         for builtin in crate::checklist::BUILTIN {
             let spec = crate::checklist::Spec::parse(builtin.id);
             let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
-            let mut patterns = Vec::new();
-            for rule in &loaded.checklist.ruleset.rules {
-                walk(&rule.condition, &mut patterns);
-            }
-            for p in patterns {
+            for p in patterns(&loaded.checklist.ruleset) {
                 build_matcher(p.as_str(), p.0.ignore_case)
                     .unwrap_or_else(|e| panic!("{}: {}: {e}", builtin.id, p.as_str()));
             }

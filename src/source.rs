@@ -29,17 +29,20 @@ pub struct SourceFile {
     /// The text without a leading byte-order mark.
     pub text: String,
     had_bom: bool,
+    /// For text built into the binary (and so checked by the tests), its SHA-256.
+    embedded: Option<&'static str>,
 }
 
 impl SourceFile {
-    /// Text embedded in the binary.
-    pub fn embedded(name: &str, text: &str) -> Self {
+    /// Text embedded in the binary, with its SHA-256 computed at build time.
+    pub fn embedded(name: &str, text: &str, sha256: &'static str) -> Self {
         let (text, had_bom) = strip_bom(text);
         Self {
             name: name.to_owned(),
             path: None,
             text: text.to_owned(),
             had_bom,
+            embedded: Some(sha256),
         }
     }
 
@@ -56,7 +59,13 @@ impl SourceFile {
             path: None,
             text,
             had_bom,
+            embedded: None,
         }
+    }
+
+    /// Whether the text is built into the binary.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
     }
 
     /// Reads a file, refusing anything that is not a regular, readable, UTF-8 file of at
@@ -95,6 +104,9 @@ impl SourceFile {
 
     /// Lower-case hex SHA-256 of the bytes as they are on disk (byte-order mark included).
     pub fn sha256(&self) -> String {
+        if let Some(known) = self.embedded {
+            return known.to_owned();
+        }
         let mut hasher = Sha256::new();
         if self.had_bom {
             hasher.update(UTF8_BOM.as_bytes());

@@ -8,6 +8,8 @@ pub struct Builtin {
     pub text: &'static str,
     /// The same data as JSON, made by `build.rs`: what is parsed on every run.
     pub json: &'static str,
+    /// SHA-256 of `text`, made by `build.rs`.
+    pub sha256: &'static str,
 }
 
 /// Every built-in checklist; the first is the default.
@@ -16,21 +18,25 @@ pub const BUILTIN: &[Builtin] = &[
         id: "ai-risk-control",
         text: include_str!("../../checklists/ai-risk-control.yaml"),
         json: include_str!(concat!(env!("OUT_DIR"), "/ai-risk-control.json")),
+        sha256: include_str!(concat!(env!("OUT_DIR"), "/ai-risk-control.sha256")),
     },
     Builtin {
         id: "csa-lifecycle",
         text: include_str!("../../checklists/csa-lifecycle.yaml"),
         json: include_str!(concat!(env!("OUT_DIR"), "/csa-lifecycle.json")),
+        sha256: include_str!(concat!(env!("OUT_DIR"), "/csa-lifecycle.sha256")),
     },
     Builtin {
         id: "ml-test-score",
         text: include_str!("../../checklists/ml-test-score.yaml"),
         json: include_str!(concat!(env!("OUT_DIR"), "/ml-test-score.json")),
+        sha256: include_str!(concat!(env!("OUT_DIR"), "/ml-test-score.sha256")),
     },
     Builtin {
         id: "genai-addendum",
         text: include_str!("../../checklists/genai-addendum.yaml"),
         json: include_str!(concat!(env!("OUT_DIR"), "/genai-addendum.json")),
+        sha256: include_str!(concat!(env!("OUT_DIR"), "/genai-addendum.sha256")),
     },
 ];
 

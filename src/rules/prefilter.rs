@@ -1,0 +1,472 @@
+//! Literals that every match of a rule pattern must start with, read from the parsed
+//! pattern, so that a pattern is compiled only when a text could match it.
+//!
+//! Compiling a regex costs tens of microseconds (case folding, the automaton) while most
+//! elaborations match none of a checklist's patterns: `\bexcel\b|spreadsheet` cannot
+//! match a text that contains neither `excel` nor `spreadsheet` in any case. regex-syntax
+//! extracts literals too, but only from the translated pattern, whose case folding is the
+//! expensive step this avoids; so this works on the syntax tree that loading the rules
+//! parses anyway.
+//!
+//! Literals and texts are compared after [`fold`], which maps every character to one
+//! representative of its simple case folding class, so the check holds for
+//! case-insensitive patterns and for case-sensitive ones alike (it may only say "maybe"
+//! too often, never "no" wrongly).
+
+use std::borrow::Cow;
+
+use regex_syntax::ast::{
+    Ast, ClassSet, ClassSetItem, LiteralKind, RepetitionKind, RepetitionRange,
+};
+use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+
+/// Most literals kept for one pattern; beyond this the literals stop growing.
+const MAX_LITERALS: usize = 64;
+/// Most characters a bracket class may stand for and still be spelled out.
+const MAX_CLASS_CHARS: u32 = 8;
+
+/// The literals of one pattern: a text that contains none of them (folded) has no match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefilter {
+    needles: Vec<String>,
+}
+
+impl Prefilter {
+    /// The literals of a parsed pattern, or `None` when a match could start anywhere (a
+    /// leading `.`, `\w`, a large class, an optional first part with nothing after it).
+    pub fn new(ast: &Ast) -> Option<Prefilter> {
+        if has_byte_escape(ast) {
+            // Under `(?-u)`, `\xFF` is a byte, not a character; not worth the care.
+            return None;
+        }
+        let literals = prefixes(ast)?;
+        if literals.iter().any(|l| l.text.is_empty()) {
+            return None;
+        }
+        let mut needles: Vec<String> = literals.into_iter().map(|l| l.text).collect();
+        needles.sort_unstable();
+        needles.dedup();
+        // A needle that starts with another one adds nothing (the list is sorted, so the
+        // shorter one comes first).
+        let mut kept: Vec<String> = Vec::with_capacity(needles.len());
+        for needle in needles {
+            if !kept.last().is_some_and(|k| needle.starts_with(k.as_str())) {
+                kept.push(needle);
+            }
+        }
+        Some(Prefilter { needles: kept })
+    }
+
+    /// The literals of a pattern as written; `None` also when it does not parse.
+    pub fn of(pattern: &str) -> Option<Prefilter> {
+        let ast = regex_syntax::ast::parse::Parser::new()
+            .parse(pattern)
+            .ok()?;
+        Prefilter::new(&ast)
+    }
+
+    /// Whether a text could contain a match (it is folded here; see [`fold_text`]).
+    pub fn may_match_text(&self, text: &str) -> bool {
+        self.may_match(&fold_text(text))
+    }
+
+    /// Whether a text folded with [`fold_text`] could contain a match.
+    pub fn may_match(&self, folded: &str) -> bool {
+        self.needles.iter().any(|n| folded.contains(n.as_str()))
+    }
+
+    /// The folded literals, shortest first among those sharing a start.
+    pub fn needles(&self) -> &[String] {
+        &self.needles
+    }
+}
+
+/// One possible start of a match; `exact` when it is the whole of what its part matched,
+/// so that what follows may be appended.
+#[derive(Debug, Clone)]
+struct Lit {
+    text: String,
+    exact: bool,
+}
+
+fn exact(text: String) -> Vec<Lit> {
+    vec![Lit { text, exact: true }]
+}
+
+/// Every way a match of `ast` can start, or `None` when that is not a short list.
+fn prefixes(ast: &Ast) -> Option<Vec<Lit>> {
+    match ast {
+        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(exact(String::new())),
+        Ast::Literal(lit) => Some(exact(String::from(fold(lit.c)))),
+        Ast::Dot(_) | Ast::ClassPerl(_) | Ast::ClassUnicode(_) => None,
+        Ast::ClassBracketed(class) => {
+            if class.negated {
+                return None;
+            }
+            let mut chars = Vec::new();
+            class_chars(&class.kind, &mut chars)?;
+            chars.sort_unstable();
+            chars.dedup();
+            Some(
+                chars
+                    .into_iter()
+                    .map(|c| Lit {
+                        text: c.to_string(),
+                        exact: true,
+                    })
+                    .collect(),
+            )
+        }
+        Ast::Group(group) => prefixes(&group.ast),
+        Ast::Alternation(alternation) => {
+            let mut all = Vec::new();
+            for branch in &alternation.asts {
+                all.extend(prefixes(branch)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        Ast::Repetition(repetition) => {
+            let (min, max) = match &repetition.op.kind {
+                RepetitionKind::ZeroOrOne => (0, Some(1)),
+                RepetitionKind::ZeroOrMore => (0, None),
+                RepetitionKind::OneOrMore => (1, None),
+                RepetitionKind::Range(RepetitionRange::Exactly(n)) => (*n, Some(*n)),
+                RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
+                RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
+            };
+            // Once is the part itself; more than once, only its start is certain.
+            let once = max == Some(1);
+            let mut inner = prefixes(&repetition.ast)?;
+            for lit in &mut inner {
+                lit.exact &= once;
+            }
+            if min == 0 {
+                inner.push(Lit {
+                    text: String::new(),
+                    exact: true,
+                });
+            }
+            Some(inner)
+        }
+        Ast::Concat(concat) => {
+            let mut acc = exact(String::new());
+            for part in &concat.asts {
+                if acc.iter().all(|l| !l.exact) {
+                    break;
+                }
+                // The common case, one more character of a word: appended in place.
+                if let Ast::Literal(lit) = part {
+                    let c = fold(lit.c);
+                    acc.iter_mut()
+                        .filter(|l| l.exact)
+                        .for_each(|l| l.text.push(c));
+                    continue;
+                }
+                let Some(next) = prefixes(part) else {
+                    for lit in &mut acc {
+                        lit.exact = false;
+                    }
+                    break;
+                };
+                if let [only] = next.as_slice() {
+                    for lit in acc.iter_mut().filter(|l| l.exact) {
+                        lit.text.push_str(&only.text);
+                        lit.exact = only.exact;
+                    }
+                    continue;
+                }
+                let mut grown = Vec::new();
+                for lit in &acc {
+                    if lit.exact {
+                        grown.extend(next.iter().map(|n| Lit {
+                            text: format!("{}{}", lit.text, n.text),
+                            exact: n.exact,
+                        }));
+                    } else {
+                        grown.push(lit.clone());
+                    }
+                }
+                if grown.len() > MAX_LITERALS {
+                    for lit in &mut acc {
+                        lit.exact = false;
+                    }
+                    break;
+                }
+                acc = grown;
+            }
+            Some(acc)
+        }
+    }
+}
+
+/// The folded characters a bracket class stands for, or `None` when there are many.
+fn class_chars(set: &ClassSet, out: &mut Vec<char>) -> Option<()> {
+    match set {
+        ClassSet::Item(item) => item_chars(item, out),
+        ClassSet::BinaryOp(_) => None,
+    }
+}
+
+fn item_chars(item: &ClassSetItem, out: &mut Vec<char>) -> Option<()> {
+    match item {
+        ClassSetItem::Empty(_) => {}
+        ClassSetItem::Literal(lit) => out.push(fold(lit.c)),
+        ClassSetItem::Range(range) => {
+            let (start, end) = (u32::from(range.start.c), u32::from(range.end.c));
+            if end.saturating_sub(start) >= MAX_CLASS_CHARS {
+                return None;
+            }
+            for code in start..=end {
+                out.push(fold(char::from_u32(code)?));
+            }
+        }
+        ClassSetItem::Bracketed(inner) if !inner.negated => class_chars(&inner.kind, out)?,
+        ClassSetItem::Union(union) => {
+            for item in &union.items {
+                item_chars(item, out)?;
+            }
+        }
+        ClassSetItem::Bracketed(_)
+        | ClassSetItem::Ascii(_)
+        | ClassSetItem::Unicode(_)
+        | ClassSetItem::Perl(_) => return None,
+    }
+    (out.len() <= MAX_CLASS_CHARS as usize).then_some(())
+}
+
+/// Whether the pattern writes a non-ASCII character as an escape (`\xFF`, `\x{E9}`):
+/// under `(?-u)` that is a byte, which [`fold`] cannot stand for.
+fn has_byte_escape(ast: &Ast) -> bool {
+    fn escaped(lit: &regex_syntax::ast::Literal) -> bool {
+        !lit.c.is_ascii() && !matches!(lit.kind, LiteralKind::Verbatim)
+    }
+    fn in_set(set: &ClassSet) -> bool {
+        match set {
+            ClassSet::Item(item) => in_item(item),
+            ClassSet::BinaryOp(op) => in_set(&op.lhs) || in_set(&op.rhs),
+        }
+    }
+    fn in_item(item: &ClassSetItem) -> bool {
+        match item {
+            ClassSetItem::Literal(lit) => escaped(lit),
+            ClassSetItem::Range(range) => escaped(&range.start) || escaped(&range.end),
+            ClassSetItem::Bracketed(inner) => in_set(&inner.kind),
+            ClassSetItem::Union(union) => union.items.iter().any(in_item),
+            _ => false,
+        }
+    }
+    match ast {
+        Ast::Literal(lit) => escaped(lit),
+        Ast::ClassBracketed(class) => in_set(&class.kind),
+        Ast::Group(group) => has_byte_escape(&group.ast),
+        Ast::Repetition(repetition) => has_byte_escape(&repetition.ast),
+        Ast::Alternation(alternation) => alternation.asts.iter().any(has_byte_escape),
+        Ast::Concat(concat) => concat.asts.iter().any(has_byte_escape),
+        _ => false,
+    }
+}
+
+/// One representative of the character's simple case folding class (the class of `k` is
+/// `K`, `k` and the Kelvin sign), lower-case where it is ASCII.
+pub fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    // The ranges are sorted and `c` is in them, so there is a first one.
+    class
+        .ranges()
+        .first()
+        .map_or(c, ClassUnicodeRange::start)
+        .to_ascii_lowercase()
+}
+
+/// A text with every character folded by [`fold`].
+pub fn fold_text(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else if text.is_ascii() {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Owned(text.chars().map(fold).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::build_matcher;
+
+    fn prefilter(pattern: &str) -> Option<Prefilter> {
+        let ast = regex_syntax::ast::parse::Parser::new()
+            .parse(pattern)
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        Prefilter::new(&ast)
+    }
+
+    fn needles(pattern: &str) -> Vec<String> {
+        prefilter(pattern)
+            .unwrap_or_else(|| panic!("{pattern}: no literals"))
+            .needles
+    }
+
+    #[test]
+    fn literals_follow_alternations_options_and_classes() {
+        assert_eq!(needles("\\bexcel\\b|Spreadsheet"), ["excel", "spreadsheet"]);
+        assert_eq!(
+            needles("manual(ly)? (version|track)"),
+            [
+                "manual track",
+                "manual version",
+                "manually track",
+                "manually version"
+            ]
+        );
+        assert_eq!(needles("time-?stamps?"), ["time-stamp", "timestamp"]);
+        assert_eq!(needles("[.]pkl|[.]pth?\\b"), [".pkl", ".pt"]);
+        assert_eq!(needles("(?-i:CNN|RNN)"), ["cnn", "rnn"]);
+        assert_eq!(
+            needles("TLS ?1[.][01]"),
+            ["tls 1.0", "tls 1.1", "tls1.0", "tls1.1"]
+        );
+        assert_eq!(
+            needles("e-?mail(ed)? to"),
+            ["e-mail to", "e-mailed to", "email to", "emailed to"]
+        );
+        // A repeated part: only its first pass is certain.
+        assert_eq!(needles("(ab)+c"), ["ab"]);
+        assert_eq!(needles("x[a-z]+y"), ["x"]);
+    }
+
+    #[test]
+    fn no_literals_where_a_match_may_start_anywhere() {
+        for pattern in [
+            ".*secret",
+            "\\w+ing",
+            "[a-z]+ly",
+            "[^x]y",
+            "(maybe)?",
+            "a?|b",
+            "\\p{Greek}",
+            "(?-u:\\xFF)b",
+            "[\\x{E9}]",
+            "a|.",
+            "[[:alpha:]]z",
+        ] {
+            assert_eq!(prefilter(pattern), None, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn folding_is_one_representative_per_case_class() {
+        assert_eq!(fold('K'), 'k');
+        assert_eq!(fold('\u{212A}'), 'k'); // Kelvin sign
+        assert_eq!(fold('\u{17F}'), 's'); // long s
+        assert_eq!(fold('Σ'), fold('σ'));
+        assert_eq!(fold('ς'), fold('σ'));
+        assert_eq!(fold('É'), fold('é'));
+        assert_eq!(fold('→'), '→');
+        assert_eq!(fold_text("Ab\u{212A}"), "abk");
+        assert!(matches!(fold_text("plain text"), Cow::Borrowed(_)));
+    }
+
+    /// The prefilter may say "maybe" too often but never "no" where the regex matches.
+    #[test]
+    fn never_rejects_a_text_the_regex_matches() {
+        let patterns = [
+            "\\bexcel\\b|spreadsheet",
+            "KELVIN|sigma σ",
+            "(?i)straße",
+            "manual(ly)? (version|track)",
+            "TLS ?1[.][01]\\b",
+            "(no|not|never) ([a-z]+ ){0,3}(plain ?text|MD5)",
+            "ΣΑΣ|Ωmega",
+            "x{2,}y",
+            "a{0,2}b",
+        ];
+        let texts = [
+            "tracked in EXCEL",
+            "\u{212A}elvin and SIGMA Σ",
+            "STRAßE",
+            "Manually Tracked",
+            "manual version",
+            "tls 1.1 only",
+            "we never keep any plain text",
+            "not MD5",
+            "σας and ωMEGA",
+            "xxxy",
+            "aab",
+            "b",
+            "nothing here",
+            "\u{17F}preadsheet",
+        ];
+        for pattern in patterns {
+            let filter = prefilter(pattern);
+            for ignore_case in [false, true] {
+                let regex = build_matcher(pattern, ignore_case).unwrap_or_else(|e| panic!("{e}"));
+                for text in texts {
+                    if regex.is_match(text) {
+                        assert!(
+                            filter
+                                .as_ref()
+                                .is_none_or(|f| f.may_match(&fold_text(text))),
+                            "{pattern} (ignore case: {ignore_case}) matches {text:?}",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Random patterns over a small alphabet with cased and case-folding letters,
+        /// against random texts over the same letters.
+        #[test]
+        fn random_patterns_never_reject_a_match(
+            pattern in r"([aKks\u{17F}\u{212A}σςΣ. -]|\\b|\(|\)|\?|\*|\+|\||\[[ks-]{1,3}\]|\{1,2\}){1,12}",
+            text in r"[aAkKsS\u{17F}\u{212A}σςΣ. -]{0,16}",
+            ignore_case in proptest::bool::ANY,
+        ) {
+            let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(&pattern) else {
+                return Ok(());
+            };
+            let Ok(regex) = build_matcher(&pattern, ignore_case) else {
+                return Ok(());
+            };
+            if regex.is_match(&text) && let Some(filter) = Prefilter::new(&ast) {
+                proptest::prop_assert!(
+                    filter.may_match(&fold_text(&text)),
+                    "{} rejects {:?} ({:?})", &pattern, &text, &filter.needles
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn most_builtin_patterns_have_literals() {
+        let mut with = 0;
+        let mut without = Vec::new();
+        for builtin in crate::checklist::BUILTIN {
+            let spec = crate::checklist::Spec::parse(builtin.id);
+            let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
+            for pattern in crate::rules::patterns(&loaded.checklist.ruleset) {
+                if pattern.has_prefilter() {
+                    with += 1;
+                } else {
+                    without.push(pattern.as_str().to_owned());
+                }
+            }
+        }
+        assert!(
+            without.len() * 10 <= with,
+            "{with} with, without: {without:#?}"
+        );
+    }
+}
