@@ -5,6 +5,7 @@
 //! worth a second read.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher as _;
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
@@ -85,13 +86,27 @@ static SPECIFICS: Phrases = Phrases::new(
     r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)",
 );
 
+/// The text lower-cased, with every run of white space one space, into `out`.
+fn normalise(text: &str, out: &mut String) {
+    out.clear();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
 /// Runs every quality check on the answers that passed the basic checks.
 pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
     let evidence_level = quality_level(checklist, QualityCheck::YWithoutEvidence);
-    let mut first_with_text: HashMap<String, &str> = HashMap::new();
+    // Texts by the hash of their normalised form, so no copy of each text is kept.
+    let mut first_with_text: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
+    let hasher = std::hash::RandomState::new();
+    let (mut buffer, mut other) = (String::new(), String::new());
     for (qref, question) in checklist.questions() {
         let Some(response) = &slots[qref.ordinal] else {
             continue;
@@ -102,21 +117,21 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
         if let Some(level) = duplicate_level
             && text.chars().count() >= MIN_DUPLICATE_LENGTH
         {
-            let normalised = text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            match first_with_text.get(&normalised) {
-                Some(first) => out.push(
+            normalise(text, &mut buffer);
+            let key = hasher.hash_one(buffer.as_str());
+            let earlier = first_with_text.entry(key).or_default();
+            let same = earlier.iter().find(|(first, _)| {
+                normalise(first, &mut other);
+                other == buffer
+            });
+            match same {
+                Some((_, first)) => out.push(
                     Diagnostic::new(level, Code::DuplicateElaboration, format!("the elaboration is the same as for `{first}`"))
                         .at(at())
                         .question(id)
                         .help("explain how this question in particular is addressed; a pasted answer rarely fits two controls"),
                 ),
-                None => {
-                    first_with_text.insert(normalised, id);
-                }
+                None => earlier.push((text, id)),
             }
         }
         match response.answer {
@@ -205,6 +220,45 @@ mod tests {
         assert!(fresh.regex.get().is_none());
         assert!(fresh.is_match("This is NOT YET in place."));
         assert!(fresh.regex.get().is_some());
+    }
+
+    #[test]
+    fn the_same_text_twice_is_reported_once_whatever_its_spacing_and_case() {
+        let spec = crate::checklist::Spec::parse("ai-risk-control");
+        let checklist = crate::checklist::load(&spec, None)
+            .unwrap_or_else(|_| panic!("the default checklist loads"))
+            .checklist;
+        let text =
+            "Datasets are versioned in DVC; every training run records the hash of its data.";
+        let respond = |elaboration: &str| {
+            Some(Response {
+                answer: AnswerValue::N,
+                elaboration: elaboration.to_owned(),
+                evidence: Vec::new(),
+                implementation: None,
+            })
+        };
+        let mut slots = vec![None; checklist.question_count()];
+        slots[0] = respond(text);
+        slots[1] = respond("A different answer, long enough to be compared with the others.");
+        slots[2] = respond(&text.to_uppercase().replace(' ', "  \n "));
+        slots[3] = respond("Short, repeated.");
+        slots[4] = respond("Short, repeated.");
+        let mut out = Vec::new();
+        check(&checklist, &slots, &mut out);
+        let duplicates: Vec<_> = out
+            .iter()
+            .filter(|d| d.code == Code::DuplicateElaboration)
+            .collect();
+        assert_eq!(duplicates.len(), 1, "{out:#?}");
+        let first = checklist.questions().next().map(|(_, q)| q.id.clone());
+        assert!(
+            duplicates[0]
+                .message
+                .contains(&format!("`{}`", first.unwrap_or_default())),
+            "{}",
+            duplicates[0].message
+        );
     }
 
     #[test]

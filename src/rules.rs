@@ -652,7 +652,7 @@ impl Pattern {
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
         if let Some(prefilter) = self.prefilter()
-            && !prefilter.may_match(&prefilter::fold_text(text))
+            && !prefilter.may_match_text(text)
         {
             return false;
         }

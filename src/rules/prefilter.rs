@@ -29,6 +29,8 @@ const MAX_CLASS_CHARS: u32 = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prefilter {
     needles: Vec<String>,
+    /// Every needle is ASCII, so a text needs only the cheap [`fold_for_ascii`].
+    ascii: bool,
 }
 
 impl Prefilter {
@@ -54,7 +56,11 @@ impl Prefilter {
                 kept.push(needle);
             }
         }
-        Some(Prefilter { needles: kept })
+        let ascii = kept.iter().all(|n| n.is_ascii());
+        Some(Prefilter {
+            needles: kept,
+            ascii,
+        })
     }
 
     /// The literals of a pattern as written; `None` also when it does not parse.
@@ -67,7 +73,11 @@ impl Prefilter {
 
     /// Whether a text could contain a match (it is folded here; see [`fold_text`]).
     pub fn may_match_text(&self, text: &str) -> bool {
-        self.may_match(&fold_text(text))
+        if self.ascii {
+            self.may_match(&fold_for_ascii(text))
+        } else {
+            self.may_match(&fold_text(text))
+        }
     }
 
     /// Whether a text folded with [`fold_text`] could contain a match.
@@ -315,6 +325,30 @@ pub fn fold_text(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`fold_text`] for ASCII literals: of all non-ASCII characters only the Kelvin sign and
+/// the long s fold to ASCII letters (the tests check every character), and the bytes of
+/// any other cannot be part of an ASCII literal, so they stay as they are.
+fn fold_for_ascii(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else if text.is_ascii() {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Owned(
+            text.chars()
+                .map(|c| match c {
+                    '\u{212A}' => 'k',
+                    '\u{17F}' => 's',
+                    c => c.to_ascii_lowercase(),
+                })
+                .collect(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +421,18 @@ mod tests {
     }
 
     #[test]
+    fn only_two_non_ascii_characters_fold_to_ascii() {
+        let to_ascii: Vec<char> = ('\u{80}'..=char::MAX)
+            .filter(|&c| fold(c).is_ascii())
+            .collect();
+        assert_eq!(to_ascii, ['\u{17F}', '\u{212A}']);
+        assert_eq!(
+            fold_for_ascii("Zoë \u{212A}\u{17F} ≤ 数据"),
+            "zoë ks ≤ 数据"
+        );
+    }
+
+    #[test]
     fn folding_is_one_representative_per_case_class() {
         assert_eq!(fold('K'), 'k');
         assert_eq!(fold('\u{212A}'), 'k'); // Kelvin sign
@@ -438,9 +484,7 @@ mod tests {
                 for text in texts {
                     if regex.is_match(text) {
                         assert!(
-                            filter
-                                .as_ref()
-                                .is_none_or(|f| f.may_match(&fold_text(text))),
+                            filter.as_ref().is_none_or(|f| f.may_match_text(text)),
                             "{pattern} (ignore case: {ignore_case}) matches {text:?}",
                         );
                     }
@@ -466,7 +510,7 @@ mod tests {
             };
             if regex.is_match(&text) && let Some(filter) = Prefilter::new(&ast) {
                 proptest::prop_assert!(
-                    filter.may_match(&fold_text(&text)),
+                    filter.may_match_text(&text),
                     "{} rejects {:?} ({:?})", &pattern, &text, &filter.needles
                 );
             }
