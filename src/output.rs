@@ -60,6 +60,20 @@ fn track(path: &Path, add: bool) {
 /// Writes `contents` to `path` atomically. Refuses to replace any of `inputs` and, unless
 /// `force`, an existing file.
 pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool) -> Result<()> {
+    write_file_with(path, inputs, force, |out| {
+        out.write_all(contents)?;
+        Ok(())
+    })
+}
+
+/// Like [`write_file`], with the contents written by `fill` as they are made, so a large
+/// report never sits in memory whole. If `fill` fails, the file is left as it was.
+pub fn write_file_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    force: bool,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let shown = path.display();
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -109,15 +123,20 @@ pub fn write_file(path: &Path, contents: &[u8], inputs: &[PathBuf], force: bool)
     // No fsync: a report is made again in milliseconds, while a flush to disk costs
     // about as much as the rest of a small run. The rename still means a reader, or an
     // interrupted run, never sees half a file.
-    let result = temp
-        .write_all(contents)
-        .with_context(|| format!("cannot write {shown}"))
-        .and_then(|()| {
-            temp.persist(path)
-                .map(drop)
-                .map_err(|e| e.error)
+    let written = {
+        let mut writer = io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+        fill(&mut writer).and_then(|()| {
+            writer
+                .flush()
                 .with_context(|| format!("cannot write {shown}"))
-        });
+        })
+    };
+    let result = written.and_then(|()| {
+        temp.persist(path)
+            .map(drop)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {shown}"))
+    });
     track(&temp_path, false);
     result
 }
@@ -137,6 +156,14 @@ mod tests {
         assert_eq!(std::fs::read(&out).unwrap(), b"two");
         let err = write_file(&out, b"three", std::slice::from_ref(&out), true).unwrap_err();
         assert!(err.to_string().contains("inputs"), "{err}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"two");
+        // A writer that fails part-way leaves the old file, and no temporary one.
+        let err = write_file_with(&out, &[], true, |w| {
+            w.write_all(b"half a rep")?;
+            anyhow::bail!("the template failed")
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("template failed"), "{err}");
         assert_eq!(std::fs::read(&out).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");

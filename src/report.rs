@@ -52,6 +52,19 @@ pub fn render(
     format: ReportFormat,
     template: Option<&SourceFile>,
 ) -> Result<String> {
+    let mut out = Vec::new();
+    render_to(assessment, format, template, &mut out)?;
+    // minijinja writes only what templates produce from `str`s.
+    String::from_utf8(out).map_err(|e| anyhow!("the report is not UTF-8: {e}"))
+}
+
+/// Renders a report into `out` as it is made.
+pub fn render_to(
+    assessment: &Assessment<'_>,
+    format: ReportFormat,
+    template: Option<&SourceFile>,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let mut env = environment();
     let name = template_name(format);
     let (text, shown) = match template {
@@ -71,7 +84,9 @@ pub fn render(
         .get_template(name)
         .map_err(|e| template_error(&e, &shown))?;
     let ctx = context::context(assessment);
-    tmpl.render(ctx).map_err(|e| template_error(&e, &shown))
+    tmpl.render_captured_to(ctx, out)
+        .map(drop)
+        .map_err(|e| template_error(&e, &shown))
 }
 
 fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {

@@ -188,6 +188,26 @@ fn user_template_replaces_the_builtin_and_errors_name_the_line() {
         .arg(&bad));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("bad.html.j2:2"), "{}", r.stderr);
+    // Written to a file, the report is rendered straight into it: a template that fails
+    // part-way leaves the earlier report as it was, and nothing else.
+    let out = dir.path().join("out.html");
+    std::fs::write(&out, "earlier report").unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("assess/high.yaml"))
+        .args(["--format", "html", "--template"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.html.j2:2"), "{}", r.stderr);
+    assert!(r.stderr.contains("not written"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier report");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        3,
+        "no temporary file is left"
+    );
     let escaped = dir.path().join("esc.j2");
     std::fs::write(&escaped, "{{ project.name }}").unwrap();
     let r = run(airisk()
