@@ -799,30 +799,33 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
             sha256: template.sha256(),
         });
     }
-    let text = crate::report::render(&assessment, args.format, template.as_ref())?;
-    match &args.output {
-        Some(path) => {
-            let mut inputs = vec![args.file.clone()];
-            inputs.extend(args.rules.iter().cloned());
-            inputs.extend(args.template.iter().cloned());
-            inputs.extend(
-                evaluated
-                    .prepared
-                    .checklist
-                    .sources
-                    .iter()
-                    .filter_map(|s| s.path.clone()),
-            );
-            output::write_file(path, text.as_bytes(), &inputs, true)
-                .with_context(|| "the report was not written".to_owned())?;
-        }
-        None => output::stdout(&text)?,
+    if let Some(path) = &args.output {
+        let mut inputs = vec![args.file.clone()];
+        inputs.extend(args.rules.iter().cloned());
+        inputs.extend(args.template.iter().cloned());
+        inputs.extend(
+            evaluated
+                .prepared
+                .checklist
+                .sources
+                .iter()
+                .filter_map(|s| s.path.clone()),
+        );
+        // Rendered straight into the file: a 100,000-question report is 100 MB.
+        output::write_file_with(path, &inputs, true, |out| {
+            crate::report::render_to(&assessment, args.format, template.as_ref(), out)
+        })
+        .with_context(|| format!("the report was not written to {}", path.display()))?;
+    } else {
+        // Whole before any of it is printed, so a failing template prints nothing.
+        let text = crate::report::render(&assessment, args.format, template.as_ref())?;
+        output::stdout(&text)?;
+        std::mem::forget(text);
     }
     // The process ends next: freeing a large model piece by piece only costs time
     // (0.2 s at 100,000 questions), the operating system takes it back at once.
     std::mem::forget(assessment);
     std::mem::forget(evaluated);
-    std::mem::forget(text);
     Ok(exit::SUCCESS)
 }
 
