@@ -337,15 +337,19 @@ fn fold_for_ascii(text: &str) -> Cow<'_, str> {
     } else if text.is_ascii() {
         Cow::Owned(text.to_ascii_lowercase())
     } else {
-        Cow::Owned(
-            text.chars()
-                .map(|c| match c {
-                    '\u{212A}' => 'k',
-                    '\u{17F}' => 's',
-                    c => c.to_ascii_lowercase(),
-                })
-                .collect(),
-        )
+        let mut folded = String::with_capacity(text.len());
+        for piece in text.split_inclusive(['\u{212A}', '\u{17F}']) {
+            let (kept, last) = match piece.chars().next_back() {
+                Some('\u{212A}') => (&piece[..piece.len() - 3], Some('k')),
+                Some('\u{17F}') => (&piece[..piece.len() - 2], Some('s')),
+                _ => (piece, None),
+            };
+            let start = folded.len();
+            folded.push_str(kept);
+            folded[start..].make_ascii_lowercase();
+            folded.extend(last);
+        }
+        Cow::Owned(folded)
     }
 }
 
