@@ -1,7 +1,8 @@
 //! Converts the built-in checklists to JSON at build time: the binary parses them on every
 //! run, and serde_json reads the same data several times faster than serde_yaml. The YAML
 //! stays embedded too, for `airisk show` and diagnostics; its SHA-256, which reports
-//! print, is computed here once as well.
+//! print, is computed here once as well. The quality patterns of `src/quality/patterns.rs`
+//! are compiled here into DFAs, stored in the target's byte order.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -14,8 +15,28 @@ const BUILTIN: &[&str] = &[
     "genai-addendum",
 ];
 
+mod quality_patterns {
+    include!("src/quality/patterns.rs");
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    println!("cargo::rerun-if-changed=src/quality/patterns.rs");
+    let little = std::env::var("CARGO_CFG_TARGET_ENDIAN")? == "little";
+    for (stem, pattern) in quality_patterns::ALL {
+        // Minimised: a smaller table is also less to check when it is loaded.
+        let regex = regex_automata::dfa::regex::Regex::builder()
+            .dense(regex_automata::dfa::dense::Config::new().minimize(true))
+            .build(pattern)?;
+        for (end, dfa) in [("fwd", regex.forward()), ("rev", regex.reverse())] {
+            let (bytes, pad) = if little {
+                dfa.to_bytes_little_endian()
+            } else {
+                dfa.to_bytes_big_endian()
+            };
+            std::fs::write(out.join(format!("quality-{stem}.{end}.dfa")), &bytes[pad..])?;
+        }
+    }
     for id in BUILTIN {
         let path = format!("checklists/{id}.yaml");
         println!("cargo::rerun-if-changed={path}");

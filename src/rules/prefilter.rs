@@ -1,4 +1,4 @@
-//! Literals that every match of a rule pattern must start with, read from the parsed
+//! Literals one of which every match of a rule pattern contains, read from the parsed
 //! pattern, so that a pattern is compiled only when a text could match it.
 //!
 //! Compiling a regex costs tens of microseconds (case folding, the automaton) while most
@@ -34,8 +34,8 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// The literals of a parsed pattern, or `None` when a match could start anywhere (a
-    /// leading `.`, `\w`, a large class, an optional first part with nothing after it).
+    /// The literals of a parsed pattern, or `None` when no short list of them is in every
+    /// match (`.`, `\w` or a large class alone, or a part that may be empty).
     pub fn new(ast: &Ast) -> Option<Prefilter> {
         if has_byte_escape(ast) {
             // Under `(?-u)`, `\xFF` is a byte, not a character; not worth the care.
@@ -91,19 +91,32 @@ impl Prefilter {
     }
 }
 
-/// One possible start of a match; `exact` when it is the whole of what its part matched,
-/// so that what follows may be appended.
+/// One literal of a part of a pattern, and where it sits in what that part matches.
 #[derive(Debug, Clone)]
 struct Lit {
     text: String,
-    exact: bool,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// All of it: what follows the part may be appended.
+    Exact,
+    /// Its start.
+    Prefix,
+    /// Somewhere inside: nothing may be put before or after it.
+    Inner,
 }
 
 fn exact(text: String) -> Vec<Lit> {
-    vec![Lit { text, exact: true }]
+    vec![Lit {
+        text,
+        kind: Kind::Exact,
+    }]
 }
 
-/// Every way a match of `ast` can start, or `None` when that is not a short list.
+/// Literals one of which every match of `ast` contains (see [`Kind`] for where), or
+/// `None` when that is not a short list.
 fn prefixes(ast: &Ast) -> Option<Vec<Lit>> {
     match ast {
         Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(exact(String::new())),
@@ -120,10 +133,7 @@ fn prefixes(ast: &Ast) -> Option<Vec<Lit>> {
             Some(
                 chars
                     .into_iter()
-                    .map(|c| Lit {
-                        text: c.to_string(),
-                        exact: true,
-                    })
+                    .flat_map(|c| exact(c.to_string()))
                     .collect(),
             )
         }
@@ -144,69 +154,100 @@ fn prefixes(ast: &Ast) -> Option<Vec<Lit>> {
                 RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
                 RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
             };
-            // Once is the part itself; more than once, only its start is certain.
-            let once = max == Some(1);
             let mut inner = prefixes(&repetition.ast)?;
-            for lit in &mut inner {
-                lit.exact &= once;
+            // Once is the part itself; more than once, only its start is certain.
+            if max != Some(1) {
+                for lit in inner.iter_mut().filter(|l| l.kind == Kind::Exact) {
+                    lit.kind = Kind::Prefix;
+                }
             }
             if min == 0 {
-                inner.push(Lit {
-                    text: String::new(),
-                    exact: true,
-                });
+                inner.extend(exact(String::new()));
             }
             Some(inner)
         }
         Ast::Concat(concat) => {
-            let mut acc = exact(String::new());
-            for part in &concat.asts {
-                if acc.iter().all(|l| !l.exact) {
-                    break;
-                }
-                // The common case, one more character of a word: appended in place.
-                if let Ast::Literal(lit) = part {
-                    let c = fold(lit.c);
-                    acc.iter_mut()
-                        .filter(|l| l.exact)
-                        .for_each(|l| l.text.push(c));
+            let parts = &concat.asts;
+            let mut best = concat_prefixes(parts);
+            // Any part's literals are in every match, and a later part may have rarer ones:
+            // ` manually` in `(track|version)[a-z]* manually`.
+            for start in 1..parts.len() {
+                if matches!(parts[start - 1], Ast::Literal(_)) {
                     continue;
                 }
-                let Some(next) = prefixes(part) else {
-                    for lit in &mut acc {
-                        lit.exact = false;
-                    }
-                    break;
-                };
-                if let [only] = next.as_slice() {
-                    for lit in acc.iter_mut().filter(|l| l.exact) {
-                        lit.text.push_str(&only.text);
-                        lit.exact = only.exact;
-                    }
-                    continue;
+                let mut inner = concat_prefixes(&parts[start..]);
+                for lit in &mut inner {
+                    lit.kind = Kind::Inner;
                 }
-                let mut grown = Vec::new();
-                for lit in &acc {
-                    if lit.exact {
-                        grown.extend(next.iter().map(|n| Lit {
-                            text: format!("{}{}", lit.text, n.text),
-                            exact: n.exact,
-                        }));
-                    } else {
-                        grown.push(lit.clone());
-                    }
+                if rank(&inner) > rank(&best) {
+                    best = inner;
                 }
-                if grown.len() > MAX_LITERALS {
-                    for lit in &mut acc {
-                        lit.exact = false;
-                    }
-                    break;
-                }
-                acc = grown;
             }
-            Some(acc)
+            Some(best)
         }
     }
+}
+
+/// How well literals rule texts out: longer shortest literal first, then fewer literals.
+fn rank(literals: &[Lit]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = literals.iter().map(|l| l.text.chars().count()).min();
+    (shortest.unwrap_or(0), std::cmp::Reverse(literals.len()))
+}
+
+/// Literals of a sequence of parts, grown from its start while they stay exact.
+fn concat_prefixes(parts: &[Ast]) -> Vec<Lit> {
+    let mut acc = exact(String::new());
+    let stop = |acc: &mut Vec<Lit>| {
+        for lit in acc.iter_mut().filter(|l| l.kind == Kind::Exact) {
+            lit.kind = Kind::Prefix;
+        }
+    };
+    for part in parts {
+        if acc.iter().all(|l| l.kind != Kind::Exact) {
+            break;
+        }
+        // The common case, one more character of a word: appended in place.
+        if let Ast::Literal(lit) = part {
+            let c = fold(lit.c);
+            for lit in acc.iter_mut().filter(|l| l.kind == Kind::Exact) {
+                lit.text.push(c);
+            }
+            continue;
+        }
+        let Some(next) = prefixes(part) else {
+            stop(&mut acc);
+            break;
+        };
+        if next.iter().any(|n| n.kind == Kind::Inner) {
+            // Nothing goes in front of an inner literal; at the very start there is nothing.
+            if acc
+                .iter()
+                .all(|l| l.kind == Kind::Exact && l.text.is_empty())
+            {
+                acc = next;
+            } else {
+                stop(&mut acc);
+            }
+            break;
+        }
+        let mut grown = Vec::new();
+        for lit in &acc {
+            if lit.kind == Kind::Exact {
+                grown.extend(next.iter().map(|n| Lit {
+                    text: format!("{}{}", lit.text, n.text),
+                    kind: n.kind,
+                }));
+            } else {
+                grown.push(lit.clone());
+            }
+        }
+        if grown.len() > MAX_LITERALS {
+            stop(&mut acc);
+            break;
+        }
+        acc = grown;
+    }
+    acc
 }
 
 /// Keeps a list within [`MAX_LITERALS`] by cutting every literal to its first few
@@ -219,11 +260,13 @@ fn shrink(mut literals: Vec<Lit>) -> Option<Vec<Lit>> {
         for lit in &mut literals {
             if let Some((cut, _)) = lit.text.char_indices().nth(keep) {
                 lit.text.truncate(cut);
-                lit.exact = false;
+                if lit.kind == Kind::Exact {
+                    lit.kind = Kind::Prefix;
+                }
             }
         }
-        literals.sort_unstable_by(|a, b| (&a.text, a.exact).cmp(&(&b.text, b.exact)));
-        literals.dedup_by(|a, b| a.text == b.text && a.exact == b.exact);
+        literals.sort_unstable_by_key(|l| (l.text.clone(), l.kind as u8));
+        literals.dedup_by(|a, b| a.text == b.text && a.kind == b.kind);
     }
     (literals.len() <= MAX_LITERALS).then_some(literals)
 }
@@ -406,19 +449,33 @@ mod tests {
     }
 
     #[test]
-    fn no_literals_where_a_match_may_start_anywhere() {
+    fn literals_inside_a_sequence_where_its_start_has_none_or_common_ones() {
+        assert_eq!(needles(".*secret"), ["secret"]);
+        assert_eq!(needles("\\w+ing\\b"), ["ing"]);
+        assert_eq!(needles("[^x]y"), ["y"]);
+        assert_eq!(needles("(version|track|nam)[a-z]* manually"), [" manually"]);
+        // A literal after a repeated part is not put right after what precedes it.
+        assert_eq!(
+            needles("(no|not) ([a-z]+ ){0,3}(plain ?text|MD5)"),
+            ["no ", "not "]
+        );
+        assert_eq!(
+            needles("(ab|cd) (x[a-z]+ ){0,3}end"),
+            ["ab end", "ab x", "cd end", "cd x"]
+        );
+    }
+
+    #[test]
+    fn no_literals_where_no_short_list_is_in_every_match() {
         for pattern in [
-            ".*secret",
-            "\\w+ing",
-            "[a-z]+ly",
-            "[^x]y",
             "(maybe)?",
             "a?|b",
             "\\p{Greek}",
             "(?-u:\\xFF)b",
             "[\\x{E9}]",
             "a|.",
-            "[[:alpha:]]z",
+            "[[:alpha:]]+",
+            "\\w+|x",
         ] {
             assert_eq!(prefilter(pattern), None, "{pattern}");
         }
