@@ -37,6 +37,23 @@ pub fn environment() -> Environment<'static> {
         excerpt(text, max.unwrap_or(160))
     });
     env.add_filter("oneline", |text: &str| one_line(text));
+    // One call for what `split("\n\n")|map("trim")|select` and `map("trim")|select|list`
+    // do in three: these run for every answer of a report.
+    env.add_filter("paragraphs", |text: &str| -> Vec<String> {
+        text.split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    env.add_filter("nonblank", |items: Vec<String>| -> Vec<String> {
+        items
+            .iter()
+            .map(|item| item.trim())
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
     env.add_filter("score", |value: Value| -> String {
         match f64::try_from(value) {
             Ok(v) => format!("{v:.1}"),
@@ -344,6 +361,29 @@ mod tests {
     fn markdown_block_keeps_paragraphs_but_no_blocks() {
         let out = markdown_block("# heading\n\n    code\n\n- list\n> quote");
         assert_eq!(out, "\\# heading\n\ncode\n\n\\- list &gt; quote");
+    }
+
+    #[test]
+    fn paragraphs_and_nonblank_trim_and_drop_empty_pieces() {
+        let env = environment();
+        let render = |template: &str, value: Value| {
+            env.render_str(template, minijinja::context! { v => value })
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(
+            render(
+                "{% for p in v|paragraphs %}[{{ p }}]{% endfor %}",
+                Value::from(" one\ntwo \n\n\n\n  three\n\n ")
+            ),
+            "[one\ntwo][three]"
+        );
+        assert_eq!(
+            render(
+                "{{ v|nonblank|join(',') }}",
+                Value::from(vec![" a ", "", "  ", "b"])
+            ),
+            "a,b"
+        );
     }
 
     #[test]
