@@ -63,14 +63,6 @@ impl Prefilter {
         })
     }
 
-    /// The literals of a pattern as written; `None` also when it does not parse.
-    pub fn of(pattern: &str) -> Option<Prefilter> {
-        let ast = regex_syntax::ast::parse::Parser::new()
-            .parse(pattern)
-            .ok()?;
-        Prefilter::new(&ast)
-    }
-
     /// Whether a text could contain a match (it is folded here; see [`fold_text`]).
     pub fn may_match_text(&self, text: &str) -> bool {
         if self.ascii {
@@ -80,14 +72,10 @@ impl Prefilter {
         }
     }
 
-    /// Whether a text folded with [`fold_text`] could contain a match.
-    pub fn may_match(&self, folded: &str) -> bool {
+    /// Whether a text folded as [`Prefilter::may_match_text`] folds it could contain a
+    /// match.
+    fn may_match(&self, folded: &str) -> bool {
         self.needles.iter().any(|n| folded.contains(n.as_str()))
-    }
-
-    /// The folded literals, shortest first among those sharing a start.
-    pub fn needles(&self) -> &[String] {
-        &self.needles
     }
 }
 
