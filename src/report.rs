@@ -69,10 +69,9 @@ pub fn render(
     format: ReportFormat,
     template: Option<&SourceFile>,
 ) -> Result<String> {
-    let mut out = Vec::new();
-    render_to(assessment, format, template, &mut out)?;
-    // minijinja writes only what templates produce from `str`s.
-    String::from_utf8(out).map_err(|e| anyhow!("the report is not UTF-8: {e}"))
+    // A closure: the method alone is not general enough over the template's lifetimes.
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    with_template(assessment, format, template, |tmpl, ctx| tmpl.render(ctx))
 }
 
 /// Renders a report into `out` as it is made.
@@ -82,6 +81,18 @@ pub fn render_to(
     template: Option<&SourceFile>,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
+    with_template(assessment, format, template, |tmpl, ctx| {
+        tmpl.render_captured_to(ctx, out).map(drop)
+    })
+}
+
+/// Compiles the report's template and hands it the context; errors name the template.
+fn with_template<T>(
+    assessment: &Assessment<'_>,
+    format: ReportFormat,
+    template: Option<&SourceFile>,
+    render: impl FnOnce(&minijinja::Template<'_, '_>, Value) -> Result<T, minijinja::Error>,
+) -> Result<T> {
     let mut env = environment();
     let name = template_name(format);
     let (text, shown) = match template {
@@ -100,10 +111,7 @@ pub fn render_to(
     let tmpl = env
         .get_template(name)
         .map_err(|e| template_error(&e, &shown))?;
-    let ctx = context::context(assessment);
-    tmpl.render_captured_to(ctx, out)
-        .map(drop)
-        .map_err(|e| template_error(&e, &shown))
+    render(&tmpl, context::context(assessment)).map_err(|e| template_error(&e, &shown))
 }
 
 fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
