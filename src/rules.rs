@@ -19,6 +19,8 @@ use crate::validate::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::yaml::{DocPath, Seg};
 
 mod prefilter;
+mod scope;
+pub mod stored;
 
 pub use prefilter::Prefilter;
 
@@ -566,6 +568,8 @@ pub struct Pattern(Arc<PatternInner>);
 struct PatternInner {
     source: String,
     ignore_case: bool,
+    /// The DFA `build.rs` stored for a built-in pattern, used on the texts it covers.
+    stored: Option<&'static stored::Stored>,
     /// Literals that rule a text out without compiling (see [`Prefilter`]); found when
     /// the pattern is checked, or on first use for a built-in one.
     prefilter: OnceLock<Option<Prefilter>>,
@@ -596,17 +600,19 @@ impl Pattern {
         Ok(Pattern(Arc::new(PatternInner {
             source: pattern.to_owned(),
             ignore_case,
+            stored: None,
             prefilter,
             regex,
         })))
     }
 
     /// A pattern of a built-in checklist: the tests build every one of them, so nothing
-    /// is parsed until a rule needs it.
+    /// is parsed until a rule needs it, and most have a stored DFA.
     pub fn trusted(pattern: &str, ignore_case: bool) -> Pattern {
         Pattern(Arc::new(PatternInner {
             source: pattern.to_owned(),
             ignore_case,
+            stored: stored::find(pattern, ignore_case),
             prefilter: OnceLock::new(),
             regex: OnceLock::new(),
         }))
@@ -615,6 +621,11 @@ impl Pattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.0.source
+    }
+
+    /// Whether `build.rs` stored a DFA for it.
+    pub fn is_stored(&self) -> bool {
+        self.0.stored.is_some()
     }
 
     /// Whether it has been compiled yet.
@@ -651,6 +662,9 @@ impl Pattern {
 
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(found) = self.0.stored.and_then(|s| s.is_match(text)) {
+            return found;
+        }
         if let Some(prefilter) = self.prefilter()
             && !prefilter.may_match_text(text)
         {
@@ -784,9 +798,15 @@ impl RuleSet {
     }
 
     /// Prepares, on a spare core while the answers are checked, what the rules will use:
-    /// the literals of each pattern, and the regex of those without any.
+    /// the stored DFAs first, then the literals of each other pattern and the regex of
+    /// those without any.
     pub fn warm_up(&self) {
         for pattern in patterns(self) {
+            if let Some(stored) = pattern.0.stored {
+                stored.load();
+            }
+        }
+        for pattern in patterns(self).filter(|p| !p.is_stored()) {
             if !pattern.has_prefilter() {
                 pattern.compile();
             }

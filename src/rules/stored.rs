@@ -1,0 +1,243 @@
+//! DFAs that `build.rs` compiled for the regular expressions of the built-in rules.
+//!
+//! Compiling a rule's pattern costs 0.1 to 0.7 ms, most of a small assessment. A DFA built
+//! without Unicode (see `scope.rs`) is a few kilobytes and loads in microseconds, and
+//! answers exactly as the pattern does on the texts its [`Scope`] covers: all ASCII ones,
+//! and for most patterns any text without a handful of characters. Other texts, and the
+//! few patterns whose DFA would be too large, go through the compiled pattern.
+
+use std::sync::OnceLock;
+
+use regex_automata::Input;
+use regex_automata::dfa::Automaton as _;
+use regex_automata::dfa::dense::DFA;
+use regex_automata::util::wire::AlignAs;
+
+pub use super::scope::Scope;
+
+/// One pattern's stored DFA.
+pub struct Stored {
+    pattern: &'static str,
+    ignore_case: bool,
+    scope: Scope,
+    bytes: &'static AlignAs<[u8], u32>,
+    dfa: OnceLock<Option<DFA<&'static [u32]>>>,
+}
+
+impl std::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stored")
+            .field("pattern", &self.pattern)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stored {
+    /// The DFA, checked once per process (`from_bytes` validates every transition).
+    pub fn load(&self) -> Option<&DFA<&'static [u32]>> {
+        self.dfa
+            .get_or_init(|| DFA::from_bytes(&self.bytes.bytes).ok().map(|(dfa, _)| dfa))
+            .as_ref()
+    }
+
+    /// Whether the pattern matches somewhere in `text`; `None` when the DFA does not
+    /// answer for this text.
+    pub fn is_match(&self, text: &str) -> Option<bool> {
+        if !self.scope.covers(text) {
+            return None;
+        }
+        // Without Unicode word boundaries the DFA has no quit bytes: a search never fails.
+        let found = self
+            .load()?
+            .try_search_fwd(&Input::new(text).earliest(true))
+            .ok()?;
+        Some(found.is_some())
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+}
+
+// `static STORED: [Stored; N]`: every stored DFA, sorted by pattern (then ignore-case)
+// for `find`.
+include!(concat!(env!("OUT_DIR"), "/rule-dfas.rs"));
+
+/// The stored DFA of a built-in pattern, if it has one.
+pub fn find(pattern: &str, ignore_case: bool) -> Option<&'static Stored> {
+    STORED
+        .binary_search_by(|s| (s.pattern, s.ignore_case).cmp(&(pattern, ignore_case)))
+        .ok()
+        .map(|i| &STORED[i])
+}
+
+/// Every stored DFA (for the tests).
+pub fn all() -> &'static [Stored] {
+    &STORED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::build_matcher;
+
+    fn scope(pattern: &str, ignore_case: bool) -> Option<Scope> {
+        Scope::of(pattern, ignore_case)
+    }
+
+    #[test]
+    fn scopes_follow_what_the_pattern_can_match() {
+        let only = |word| Some(Scope::AsciiMatches { word });
+        assert_eq!(scope("by hand|manual(ly)?", true), only(false));
+        assert_eq!(scope("by hand|manual(ly)?", false), only(false));
+        assert_eq!(scope("[.]env\\b|dotenv", true), only(true));
+        assert_eq!(scope("(?-u:\\b)api(?-u:\\b)", true), only(false));
+        assert_eq!(scope("[a-z0-9-]+ risk", true), only(false));
+        assert_eq!(scope("a.b", true), Some(Scope::Ascii));
+        assert_eq!(scope("[^a]x", false), Some(Scope::Ascii));
+        assert_eq!(scope("\\w+ risk", false), Some(Scope::Ascii));
+        assert_eq!(scope("café", false), None);
+        assert_eq!(scope("(?i)é", false), None);
+        assert_eq!(scope("ſ", true), None);
+        assert_eq!(scope("\\x{17F}", true), None);
+        assert_eq!(scope("\\u017F", true), None);
+        assert_eq!(scope("\\x73", true), None);
+        assert_eq!(scope("(unclosed", true), None);
+        assert_eq!(scope("x*", false), None);
+        assert_eq!(scope("\\b", false), None);
+    }
+
+    #[test]
+    fn a_scope_covers_only_texts_where_both_readings_agree() {
+        let plain = Scope::AsciiMatches { word: false };
+        let word = Scope::AsciiMatches { word: true };
+        assert!(Scope::Ascii.covers("all ascii"));
+        assert!(!Scope::Ascii.covers("an arrow →"));
+        assert!(plain.covers("naïve → ≥ 5 %"));
+        assert!(!plain.covers("the ſecret"));
+        assert!(!plain.covers("5 \u{212A}"));
+        assert!(word.covers("gateway → API — ≥ 85 %"));
+        assert!(!word.covers("naïve"));
+        assert!(!word.covers("Zürich"));
+    }
+
+    /// Every built-in pattern, with its stored DFA if it has one.
+    fn builtin_patterns() -> Vec<crate::rules::Pattern> {
+        let mut all: Vec<crate::rules::Pattern> = Vec::new();
+        for builtin in crate::checklist::BUILTIN {
+            let spec = crate::checklist::Spec::parse(builtin.id);
+            let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
+            for p in crate::rules::patterns(&loaded.checklist.ruleset) {
+                if !all.iter().any(|q| q.as_str() == p.as_str()) {
+                    all.push(p.clone());
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn nearly_every_builtin_pattern_has_a_dfa_that_loads() {
+        let patterns = builtin_patterns();
+        let missing: Vec<&str> = patterns
+            .iter()
+            .filter(|p| !p.is_stored())
+            .map(crate::rules::Pattern::as_str)
+            .collect();
+        // The two bounded repetitions, whose DFAs are too large to store.
+        assert!(missing.len() <= 2, "{missing:#?}");
+        assert!(missing.iter().all(|p| p.contains("){0,")), "{missing:#?}");
+        assert!(all().iter().all(|s| s.load().is_some()));
+        assert!(
+            all()
+                .windows(2)
+                .all(|w| (w[0].pattern, w[0].ignore_case) < (w[1].pattern, w[1].ignore_case))
+        );
+        for stored in all() {
+            assert!(std::ptr::eq(
+                find(stored.pattern, stored.ignore_case)
+                    .unwrap_or_else(|| panic!("{}", stored.pattern)),
+                stored
+            ));
+        }
+        assert!(find("no such pattern", true).is_none());
+    }
+
+    /// Texts made of the pattern's own words (so that many match), cased at random and
+    /// joined by separators that include characters on which the two readings part.
+    fn texts(pattern: &str, count: usize) -> Vec<String> {
+        let words: Vec<String> = pattern
+            .split(['|', '(', ')'])
+            .map(|w| {
+                w.replace("\\b", "")
+                    .replace(['?', '\\', '[', ']', '*', '+', '^', '$'], "")
+            })
+            .filter(|w| !w.trim().is_empty())
+            .collect();
+        let separators = [
+            " ", " ", ", ", "-", ".", "_", "1", "\n", "é", "→", "ſ", "\u{212A}", "ß", "中", "—",
+            "≥ ", "e", "s",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64 ^ pattern.len() as u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap_or(0)
+        };
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..=next(6) {
+                    text.push_str(separators[next(separators.len())]);
+                    let word = &words[next(words.len())];
+                    match next(3) {
+                        0 => text.push_str(&word.to_uppercase()),
+                        1 => text.push_str(word),
+                        _ => text.push_str(&word.chars().rev().collect::<String>()),
+                    }
+                }
+                text.push_str(separators[next(separators.len())]);
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stored_dfas_answer_as_the_patterns_do() {
+        let examples: Vec<String> = std::fs::read_dir("examples")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        assert!(examples.len() > 500);
+        let (mut answered, mut matched) = (0, 0);
+        for stored in all() {
+            let regex = build_matcher(stored.pattern, stored.ignore_case)
+                .unwrap_or_else(|e| panic!("{}: {e}", stored.pattern));
+            let generated = texts(stored.pattern, 300);
+            for (index, text) in generated.iter().chain(&examples).enumerate() {
+                if let Some(found) = stored.is_match(text) {
+                    assert_eq!(
+                        found,
+                        regex.is_match(text),
+                        "{:?} on {text:?}",
+                        stored.pattern
+                    );
+                    if index < generated.len() {
+                        answered += 1;
+                        matched += usize::from(found);
+                    }
+                }
+            }
+        }
+        // The generated texts reach both answers, and the DFAs answer for most of them.
+        let asked = all().len() * 300;
+        assert!(answered * 3 > asked, "{answered} of {asked}");
+        assert!(matched * 4 > answered, "{matched} of {answered}");
+        assert!(matched * 4 < answered * 3, "{matched} of {answered}");
+    }
+}
