@@ -185,6 +185,8 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
 #[derive(Default)]
 struct ChecklistCache {
     loaded: Mutex<HashMap<CacheKey, Arc<Checklist>>>,
+    /// The built-in report template to compile beside a newly loaded checklist.
+    template: Option<cli::ReportFormat>,
 }
 
 /// The checklists named, and the folder relative paths among them are resolved against.
@@ -414,8 +416,16 @@ fn resolve_checklist(
     let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
     loaded.insert(choice.key(), Arc::clone(&combined));
     let warm = Arc::clone(&combined);
-    // Detached: the process may end first, which is fine.
-    std::thread::spawn(move || warm.ruleset.warm_up());
+    let template = cache.template;
+    // Detached: the process may end first, which is fine. In the order the main thread
+    // needs them: validation, rules, report.
+    std::thread::spawn(move || {
+        crate::quality::warm_up();
+        warm.ruleset.warm_up();
+        if let Some(format) = template {
+            crate::report::warm_up(format);
+        }
+    });
     Ok(combined)
 }
 
@@ -684,9 +694,13 @@ fn evaluate(
     file: &Path,
     checklist: &cli::ChecklistArg,
     rules_paths: &[PathBuf],
+    template: Option<cli::ReportFormat>,
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
-    let cache = ChecklistCache::default();
+    let cache = ChecklistCache {
+        template,
+        ..ChecklistCache::default()
+    };
     let prepared = match prepare(file, checklist, &cache) {
         Ok(p) => p,
         Err(unusable) => {
@@ -746,7 +760,7 @@ fn build(e: &Evaluated) -> Result<Assessment<'_>> {
 }
 
 fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
-    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, ctx)? {
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -787,7 +801,8 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
         Some(path) => Some(SourceFile::read(path)?),
         None => None,
     };
-    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, ctx)? {
+    let builtin = args.template.is_none().then_some(args.format);
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, builtin, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -830,11 +845,11 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
 }
 
 fn diff(args: &cli::DiffArgs, ctx: &Ctx) -> Result<u8> {
-    let old = match evaluate(&args.old, &args.checklist, &[], ctx)? {
+    let old = match evaluate(&args.old, &args.checklist, &[], None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let new = match evaluate(&args.new, &args.checklist, &[], ctx)? {
+    let new = match evaluate(&args.new, &args.checklist, &[], None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };

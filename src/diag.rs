@@ -309,7 +309,7 @@ pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: b
     let mut ids = HashMap::new();
     for source in sources {
         ids.entry(source.name.as_str())
-            .or_insert_with(|| files.add(source.name.as_str(), source.text.as_str()));
+            .or_insert_with(|| files.add(source.name.as_str(), &*source.text));
     }
     let mut buffer = if color {
         termcolor::Buffer::ansi()

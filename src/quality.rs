@@ -107,6 +107,14 @@ static CONTRADICTION: Phrases = phrases!(patterns::CONTRADICTION, "contradiction
 static REASON: Phrases = phrases!(patterns::REASON, "reason");
 static SPECIFICS: Phrases = phrases!(patterns::SPECIFICS, "specifics");
 
+/// Loads the stored DFAs ahead of their use: `app` calls it on a spare core while the
+/// answers are read.
+pub fn warm_up() {
+    for phrases in [&CONTRADICTION, &REASON, &SPECIFICS] {
+        phrases.matcher();
+    }
+}
+
 /// The text lower-cased, with every run of white space one space, into `out`.
 fn normalise(text: &str, out: &mut String) {
     out.clear();

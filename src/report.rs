@@ -5,6 +5,7 @@
 //! filters, below. Answer text is never rendered as a template and never marked safe.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -86,6 +87,29 @@ pub fn render_to(
     })
 }
 
+/// The built-in templates, each compiled once per process; `None` should one not compile
+/// (the tests show they do), and [`with_template`] then says why.
+fn builtin_environment(format: ReportFormat) -> Option<&'static Environment<'static>> {
+    static HTML: OnceLock<Option<Environment<'static>>> = OnceLock::new();
+    static MARKDOWN: OnceLock<Option<Environment<'static>>> = OnceLock::new();
+    let (cell, text) = match format {
+        ReportFormat::Html => (&HTML, HTML_TEMPLATE),
+        ReportFormat::Markdown => (&MARKDOWN, MARKDOWN_TEMPLATE),
+    };
+    cell.get_or_init(|| {
+        let mut env = environment();
+        env.add_template(template_name(format), text).ok()?;
+        Some(env)
+    })
+    .as_ref()
+}
+
+/// Compiles a built-in template ahead of its use: `app` calls it on a spare core while
+/// the answers are read and checked.
+pub fn warm_up(format: ReportFormat) {
+    builtin_environment(format);
+}
+
 /// Compiles the report's template and hands it the context; errors name the template.
 fn with_template<T>(
     assessment: &Assessment<'_>,
@@ -93,10 +117,16 @@ fn with_template<T>(
     template: Option<&SourceFile>,
     render: impl FnOnce(&minijinja::Template<'_, '_>, Value) -> Result<T, minijinja::Error>,
 ) -> Result<T> {
-    let mut env = environment();
     let name = template_name(format);
+    if template.is_none()
+        && let Some(tmpl) = builtin_environment(format).and_then(|env| env.get_template(name).ok())
+    {
+        return render(&tmpl, context::context(assessment))
+            .map_err(|e| template_error(&e, &format!("<builtin>/{name}")));
+    }
+    let mut env = environment();
     let (text, shown) = match template {
-        Some(source) => (source.text.clone(), source.name.clone()),
+        Some(source) => (source.text.to_string(), source.name.clone()),
         None => (
             match format {
                 ReportFormat::Html => HTML_TEMPLATE,

@@ -4,6 +4,7 @@
 //! (UTF-8, an optional byte-order mark, any line endings) hold for checklists, answer
 //! files, rules files and templates alike.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Read;
@@ -26,8 +27,9 @@ pub struct SourceFile {
     pub name: String,
     /// The file on disk, when there is one (built-in checklists have none).
     pub path: Option<PathBuf>,
-    /// The text without a leading byte-order mark.
-    pub text: String,
+    /// The text without a leading byte-order mark; borrowed from the binary for built-in
+    /// text (a copy of a large checklist costs more than parsing its JSON form).
+    pub text: Cow<'static, str>,
     had_bom: bool,
     /// For text built into the binary (and so checked by the tests), its SHA-256.
     embedded: Option<&'static str>,
@@ -35,12 +37,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Text embedded in the binary, with its SHA-256 computed at build time.
-    pub fn embedded(name: &str, text: &str, sha256: &'static str) -> Self {
+    pub fn embedded(name: &str, text: &'static str, sha256: &'static str) -> Self {
         let (text, had_bom) = strip_bom(text);
         Self {
             name: name.to_owned(),
             path: None,
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
             had_bom,
             embedded: Some(sha256),
         }
@@ -57,7 +59,7 @@ impl SourceFile {
         Self {
             name: name.into(),
             path: None,
-            text,
+            text: Cow::Owned(text),
             had_bom,
             embedded: None,
         }
