@@ -13,6 +13,7 @@ pub mod diag;
 pub mod init;
 pub mod lint;
 pub mod output;
+pub mod par;
 pub mod quality;
 pub mod report;
 pub mod rules;

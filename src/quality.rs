@@ -132,85 +132,118 @@ fn normalise(text: &str, out: &mut String) {
     }
 }
 
-/// Runs every quality check on the answers that passed the basic checks.
-pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
+/// One answer's quality, found on its own (in parallel with the others).
+struct Checked<'a> {
+    id: &'a str,
+    text: &'a str,
+    /// Hash of the normalised text, when it is long enough to compare.
+    key: Option<u64>,
+    /// Everything but duplicates, which need the answers before it.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every quality check on the answers that passed the basic checks, in parallel
+/// runs of at least `min_run` answers.
+pub fn check(
+    checklist: &Checklist,
+    slots: &[Option<Response>],
+    min_run: usize,
+    out: &mut Vec<Diagnostic>,
+) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
     let evidence_level = quality_level(checklist, QualityCheck::YWithoutEvidence);
+    let hasher = std::hash::RandomState::new();
+    let questions: Vec<_> = checklist.questions().collect();
+    let runs = crate::par::map_runs(&questions, min_run, |run| {
+        let mut buffer = String::new();
+        run.iter()
+            .filter_map(|(qref, question)| {
+                let response = slots[qref.ordinal].as_ref()?;
+                let id = question.id.as_str();
+                let at = || path!["answers", id, "elaboration"];
+                let text = response.elaboration.trim();
+                let key = (duplicate_level.is_some()
+                    && text.chars().count() >= MIN_DUPLICATE_LENGTH)
+                    .then(|| {
+                        normalise(text, &mut buffer);
+                        hasher.hash_one(buffer.as_str())
+                    });
+                let mut diagnostics = Vec::new();
+                match response.answer {
+                    AnswerValue::Y => {
+                        if let Some(level) = contradiction_level
+                            && let Some(found) = CONTRADICTION.find(text)
+                        {
+                            diagnostics.push(
+                                Diagnostic::new(
+                                    level,
+                                    Code::ContradictingElaboration,
+                                    format!("answered Y, but the elaboration says \"{}\"", &text[found]),
+                                )
+                                .at(at())
+                                .question(id)
+                                .help("if the control is not fully in place yet, answer N and describe the plan"),
+                            );
+                        }
+                        if let Some(level) = evidence_level
+                            && response.evidence.is_empty()
+                            && !SPECIFICS.is_match(text)
+                        {
+                            diagnostics.push(
+                                Diagnostic::new(level, Code::YWithoutEvidence, "answered Y, but names no evidence, practice or tool")
+                                    .at(at())
+                                    .question(id)
+                                    .help("say how the control works (tool, process, frequency, owner) or list `evidence:`"),
+                            );
+                        }
+                    }
+                    AnswerValue::NA => {
+                        if let Some(level) = reason_level
+                            && !REASON.is_match(text)
+                        {
+                            diagnostics.push(
+                                Diagnostic::new(level, Code::NaWithoutReason, "answered NA without saying why the question does not apply")
+                                    .at(at())
+                                    .question(id)
+                                    .help("state what about the system makes the control irrelevant, e.g. \"no personal data is processed because ...\""),
+                            );
+                        }
+                    }
+                    AnswerValue::N => {}
+                }
+                Some(Checked {
+                    id,
+                    text,
+                    key,
+                    diagnostics,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
     // Texts by the hash of their normalised form, so no copy of each text is kept.
     let mut first_with_text: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
-    let hasher = std::hash::RandomState::new();
     let (mut buffer, mut other) = (String::new(), String::new());
-    for (qref, question) in checklist.questions() {
-        let Some(response) = &slots[qref.ordinal] else {
-            continue;
-        };
-        let id = question.id.as_str();
-        let at = || path!["answers", id, "elaboration"];
-        let text = response.elaboration.trim();
-        if let Some(level) = duplicate_level
-            && text.chars().count() >= MIN_DUPLICATE_LENGTH
-        {
-            normalise(text, &mut buffer);
-            let key = hasher.hash_one(buffer.as_str());
+    for checked in runs.into_iter().flatten() {
+        if let (Some(level), Some(key)) = (duplicate_level, checked.key) {
             let earlier = first_with_text.entry(key).or_default();
             let same = earlier.iter().find(|(first, _)| {
                 normalise(first, &mut other);
+                normalise(checked.text, &mut buffer);
                 other == buffer
             });
             match same {
                 Some((_, first)) => out.push(
                     Diagnostic::new(level, Code::DuplicateElaboration, format!("the elaboration is the same as for `{first}`"))
-                        .at(at())
-                        .question(id)
+                        .at(path!["answers", checked.id, "elaboration"])
+                        .question(checked.id)
                         .help("explain how this question in particular is addressed; a pasted answer rarely fits two controls"),
                 ),
-                None => earlier.push((text, id)),
+                None => earlier.push((checked.text, checked.id)),
             }
         }
-        match response.answer {
-            AnswerValue::Y => {
-                if let Some(level) = contradiction_level
-                    && let Some(found) = CONTRADICTION.find(text)
-                {
-                    out.push(
-                        Diagnostic::new(
-                            level,
-                            Code::ContradictingElaboration,
-                            format!("answered Y, but the elaboration says \"{}\"", &text[found]),
-                        )
-                        .at(at())
-                        .question(id)
-                        .help("if the control is not fully in place yet, answer N and describe the plan"),
-                    );
-                }
-                if let Some(level) = evidence_level
-                    && response.evidence.is_empty()
-                    && !SPECIFICS.is_match(text)
-                {
-                    out.push(
-                        Diagnostic::new(level, Code::YWithoutEvidence, "answered Y, but names no evidence, practice or tool")
-                            .at(at())
-                            .question(id)
-                            .help("say how the control works (tool, process, frequency, owner) or list `evidence:`"),
-                    );
-                }
-            }
-            AnswerValue::NA => {
-                if let Some(level) = reason_level
-                    && !REASON.is_match(text)
-                {
-                    out.push(
-                        Diagnostic::new(level, Code::NaWithoutReason, "answered NA without saying why the question does not apply")
-                            .at(at())
-                            .question(id)
-                            .help("state what about the system makes the control irrelevant, e.g. \"no personal data is processed because ...\""),
-                    );
-                }
-            }
-            AnswerValue::N => {}
-        }
+        out.extend(checked.diagnostics);
     }
 }
 
@@ -292,7 +325,7 @@ mod tests {
         slots[3] = respond("Short, repeated.");
         slots[4] = respond("Short, repeated.");
         let mut out = Vec::new();
-        check(&checklist, &slots, &mut out);
+        check(&checklist, &slots, usize::MAX, &mut out);
         let duplicates: Vec<_> = out
             .iter()
             .filter(|d| d.code == Code::DuplicateElaboration)

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::answers::{AnswerFile, AnswerMap, ENTRY_KEYS, Entry, FILE_KEYS, PROJECT_KEYS, Raw};
-use crate::checklist::{Checklist, QualityCheck, Scoring, Spec};
+use crate::checklist::{Checklist, QualityCheck, QuestionRef, Scoring, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::path;
 use crate::quality;
@@ -110,6 +110,18 @@ pub fn validate(
     named: &[Spec],
     base: Option<&Path>,
 ) -> (Vec<Diagnostic>, Option<Responses>) {
+    validate_in_runs(file, checklist, named, base, PARALLEL_RUN)
+}
+
+/// [`validate`] with the answers checked in parallel runs of at least `min_run` (the
+/// tests compare runs of one with a single run).
+fn validate_in_runs(
+    file: &AnswerFile,
+    checklist: &Checklist,
+    named: &[Spec],
+    base: Option<&Path>,
+    min_run: usize,
+) -> (Vec<Diagnostic>, Option<Responses>) {
     let mut out = Vec::new();
     if let Some(raw) = &file.not_a_map {
         out.push(
@@ -175,17 +187,23 @@ pub fn validate(
     };
     let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
     let mut answered = vec![false; slots.len()];
+    // Which question each entry answers (or why it answers none), in file order; the
+    // entries are then checked in parallel runs and their diagnostics joined in order.
+    let mut targets: Vec<(&str, &Entry, Result<QuestionRef, Diagnostic>)> =
+        Vec::with_capacity(entries.len());
     for (id, entry) in entries {
         if !seen.insert(id.as_str()) {
-            out.push(
-                Diagnostic::error(
+            targets.push((
+                id,
+                entry,
+                Err(Diagnostic::error(
                     Code::DuplicateKey,
                     format!("question `{id}` is answered more than once"),
                 )
                 .at_key(path!["answers", id.as_str()])
                 .question(id)
-                .help("keep one answer per question; YAML would silently keep only the last"),
-            );
+                .help("keep one answer per question; YAML would silently keep only the last")),
+            ));
             continue;
         }
         let Some(qref) = checklist.lookup(id) else {
@@ -199,11 +217,31 @@ pub fn validate(
                 Some(near) => d.help(format!("did you mean `{near}`?")),
                 None => d.help("remove it, or check the checklist with `airisk show`"),
             };
-            out.push(d);
+            targets.push((id, entry, Err(d)));
             continue;
         };
         answered[qref.ordinal] = true;
-        slots[qref.ordinal] = check_entry(id, entry, checklist, qref, base, &mut out);
+        targets.push((id, entry, Ok(qref)));
+    }
+    let runs = crate::par::map_runs(&targets, min_run, |run| {
+        let mut checked = Vec::with_capacity(run.len());
+        let mut diagnostics = Vec::new();
+        for (id, entry, target) in run {
+            match target {
+                Ok(qref) => checked.push((
+                    qref.ordinal,
+                    check_entry(id, entry, checklist, *qref, base, &mut diagnostics),
+                )),
+                Err(d) => diagnostics.push(d.clone()),
+            }
+        }
+        (checked, diagnostics)
+    });
+    for (checked, diagnostics) in runs {
+        for (ordinal, slot) in checked {
+            slots[ordinal] = slot;
+        }
+        out.extend(diagnostics);
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {
@@ -223,7 +261,7 @@ pub fn validate(
             }
         }
     }
-    quality::check(checklist, &slots, &mut out);
+    quality::check(checklist, &slots, min_run, &mut out);
     if out.iter().any(Diagnostic::is_error) {
         return (out, None);
     }
@@ -438,6 +476,10 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Normalised placeholder texts: what people write when they mean to come back later.
+/// Fewest answers per thread when a file's answers are checked in parallel: a few
+/// microseconds each, so a smaller run is not worth a thread.
+pub const PARALLEL_RUN: usize = 1_000;
+
 const PLACEHOLDERS: &[&str] = &[
     "tbd",
     "tba",
@@ -503,7 +545,7 @@ fn check_entry(
     id: &str,
     entry: &Entry,
     checklist: &Checklist,
-    qref: crate::checklist::QuestionRef,
+    qref: QuestionRef,
     base: Option<&Path>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Response> {
@@ -887,6 +929,63 @@ pub fn quality_level(checklist: &Checklist, check: QualityCheck) -> Option<crate
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_checked_in_parallel_give_what_one_run_gives() {
+        let synth = crate::synth::generate(3_000, 7);
+        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
+            "checklist.yaml",
+            synth.checklist,
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        // Every kind of problem, spread over the file: invalid answers, contradictions,
+        // NA without a reason, duplicates, unknown and repeated questions.
+        let mut text = String::new();
+        let (mut y, mut n) = (0, 0);
+        for line in synth.answers.lines() {
+            let line = match line {
+                "    answer: Y" => {
+                    y += 1;
+                    match y % 7 {
+                        0 => "    answer: yes",
+                        3 => {
+                            "    answer: Y\n    elaboration: not yet in place; it is planned for Q3 and on the roadmap.\n    x-elaboration: >-"
+                        }
+                        _ => line,
+                    }
+                }
+                "    answer: N" => {
+                    n += 1;
+                    if n % 3 == 0 {
+                        "    answer: NA\n    elaboration: something else entirely, written at length.\n    x-elaboration: >-"
+                    } else {
+                        line
+                    }
+                }
+                _ => line,
+            };
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str("  zz-unknown:\n    answer: Y\n    elaboration: x\n  data-000002:\n    answer: N\n    elaboration: again\n");
+        let file: AnswerFile = crate::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let checklist = &loaded.checklist;
+        let (one, responses) = validate_in_runs(&file, checklist, &[], None, usize::MAX);
+        let (parallel, _) = validate_in_runs(&file, checklist, &[], None, 1);
+        assert!(responses.is_none());
+        for code in [
+            Code::InvalidAnswer,
+            Code::ContradictingElaboration,
+            Code::NaWithoutReason,
+            Code::DuplicateElaboration,
+            Code::UnknownKey,
+            Code::UnknownQuestion,
+            Code::DuplicateKey,
+        ] {
+            assert!(one.iter().any(|d| d.code == code), "{code:?}");
+        }
+        assert_eq!(format!("{parallel:?}"), format!("{one:?}"));
+    }
 
     #[test]
     fn only_exact_capitals_are_accepted() {
