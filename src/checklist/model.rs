@@ -193,7 +193,7 @@ pub struct Checklist {
 }
 
 impl Checklist {
-    pub(super) fn from_file(file: ChecklistFile, source: &SourceFile) -> Self {
+    pub(super) fn from_file(file: ChecklistFile, source: &SourceFile, sha256: String) -> Self {
         let mut sections = file.sections;
         for section in &mut sections {
             section.checklist.clone_from(&file.id);
@@ -203,7 +203,7 @@ impl Checklist {
             version: file.version.clone(),
             title: file.title.clone(),
             source: source.name.clone(),
-            sha256: source.sha256(),
+            sha256,
         }];
         let rule_part = vec![0; file.rules.len()];
         let mut checklist = Self {
