@@ -252,6 +252,15 @@ fn prepare(
             let (parsed, loaded) = std::thread::scope(|scope| {
                 let loading = scope.spawn(|| resolve_checklist(&guess, &source.name, cache));
                 let parsed = yaml::from_str::<AnswerFile>(&source.text);
+                // Waiting for the checklist: meanwhile, what is needed after it.
+                if !loading.is_finished() {
+                    crate::quality::warm_up();
+                }
+                if let Some(format) = cache.template
+                    && !loading.is_finished()
+                {
+                    crate::report::warm_up(format);
+                }
                 let loaded = loading
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
