@@ -526,8 +526,21 @@ const PLACEHOLDERS: &[&str] = &[
     "asdf",
 ];
 
+/// Most characters in any of [`PLACEHOLDERS`] (the tests check it).
+const MAX_PLACEHOLDER_CHARS: usize = 16;
+
 /// Whether an elaboration is a placeholder rather than an explanation.
 pub fn is_placeholder(text: &str) -> bool {
+    // Most elaborations are long: no lower-cased copy is needed to rule them out (a
+    // character never lower-cases to fewer, and only ASCII letters to "lorem ipsum").
+    let core = text.trim().trim_end_matches(['.', '!']).trim();
+    if core.chars().nth(MAX_PLACEHOLDER_CHARS).is_some()
+        && !core
+            .get(.."lorem ipsum".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case("lorem ipsum"))
+    {
+        return false;
+    }
     let normalised = text
         .trim()
         .trim_end_matches(['.', '!'])
@@ -653,10 +666,13 @@ fn check_elaboration(
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let at = path!["answers", id, "elaboration"];
-    let guidance = if question.guidance.trim().is_empty() {
-        "explain how the control is met, or why not".to_owned()
-    } else {
-        format!("a good elaboration: {}", one_line(&question.guidance))
+    // Only a diagnostic needs it: built then, not for every answer.
+    let guidance = || {
+        if question.guidance.trim().is_empty() {
+            "explain how the control is met, or why not".to_owned()
+        } else {
+            format!("a good elaboration: {}", one_line(&question.guidance))
+        }
     };
     let text = match raw {
         Some(Raw::Str(text)) => text,
@@ -666,7 +682,8 @@ fn check_elaboration(
                     .at(at)
                     .question(id)
                     .help(format!(
-                        "every answer, NA included, needs a written justification; {guidance}"
+                        "every answer, NA included, needs a written justification; {}",
+                        guidance()
                     )),
             );
             return None;
@@ -691,7 +708,8 @@ fn check_elaboration(
                 .at(at)
                 .question(id)
                 .help(format!(
-                    "every answer, NA included, needs a written justification; {guidance}"
+                    "every answer, NA included, needs a written justification; {}",
+                    guidance()
                 )),
         );
         return None;
@@ -707,7 +725,7 @@ fn check_elaboration(
             )
             .at(at)
             .question(id)
-            .help(guidance),
+            .help(guidance()),
         );
         return None;
     }
@@ -723,7 +741,7 @@ fn check_elaboration(
             )
             .at(at)
             .question(id)
-            .help(guidance),
+            .help(guidance()),
         );
         return None;
     }
@@ -1016,6 +1034,21 @@ mod tests {
         assert!(message.contains("boolean") && help.contains("answer: N"));
         let (message, _) = parse_answer(&Raw::Str("Maybe".into())).unwrap_err();
         assert!(message.contains("Maybe"));
+    }
+
+    #[test]
+    fn long_texts_are_ruled_out_as_placeholders_without_a_copy() {
+        let longest = PLACEHOLDERS.iter().map(|p| p.chars().count()).max();
+        assert_eq!(longest, Some(MAX_PLACEHOLDER_CHARS));
+        assert!(is_placeholder(
+            "To be determined!!!!!!!!!!!!!!!!!!!!........"
+        ));
+        assert!(is_placeholder("  TO BE DETERMINED.  "));
+        assert!(is_placeholder(
+            "LOREM IPSUM dolor sit amet, consectetur adipiscing elit"
+        ));
+        assert!(!is_placeholder("to be determined by the model owner"));
+        assert!(!is_placeholder("İpsum lorem ipsum dolor sit amet"));
     }
 
     #[test]
