@@ -185,43 +185,43 @@ fn validate_in_runs(
             &[]
         }
     };
-    let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
+    // Ids answered so far: a question's flag, or for an unknown id (rare) this set.
+    let mut unknown_seen: HashSet<&str> = HashSet::new();
     let mut answered = vec![false; slots.len()];
     // Which question each entry answers (or why it answers none), in file order; the
     // entries are then checked in parallel runs and their diagnostics joined in order.
-    let mut targets: Vec<(&str, &Entry, Result<QuestionRef, Diagnostic>)> =
-        Vec::with_capacity(entries.len());
+    let mut targets: Vec<(&str, &Entry, Target)> = Vec::with_capacity(entries.len());
     for (id, entry) in entries {
-        if !seen.insert(id.as_str()) {
-            targets.push((
-                id,
-                entry,
-                Err(Diagnostic::error(
+        let found = checklist.lookup(id);
+        let repeated = match found {
+            Some(qref) => std::mem::replace(&mut answered[qref.ordinal], true),
+            None => !unknown_seen.insert(id.as_str()),
+        };
+        let target = match found {
+            _ if repeated => Err(Box::new(
+                Diagnostic::error(
                     Code::DuplicateKey,
                     format!("question `{id}` is answered more than once"),
                 )
                 .at_key(path!["answers", id.as_str()])
                 .question(id)
-                .help("keep one answer per question; YAML would silently keep only the last")),
-            ));
-            continue;
-        }
-        let Some(qref) = checklist.lookup(id) else {
-            let mut d = Diagnostic::error(
-                Code::UnknownQuestion,
-                format!("`{id}` is not a question of checklist {}", checklist.spec()),
-            )
-            .at_key(path!["answers", id.as_str()])
-            .question(id);
-            d = match did_you_mean(id, checklist.question_ids()) {
-                Some(near) => d.help(format!("did you mean `{near}`?")),
-                None => d.help("remove it, or check the checklist with `airisk show`"),
-            };
-            targets.push((id, entry, Err(d)));
-            continue;
+                .help("keep one answer per question; YAML would silently keep only the last"),
+            )),
+            Some(qref) => Ok(qref),
+            None => {
+                let d = Diagnostic::error(
+                    Code::UnknownQuestion,
+                    format!("`{id}` is not a question of checklist {}", checklist.spec()),
+                )
+                .at_key(path!["answers", id.as_str()])
+                .question(id);
+                Err(Box::new(match did_you_mean(id, checklist.question_ids()) {
+                    Some(near) => d.help(format!("did you mean `{near}`?")),
+                    None => d.help("remove it, or check the checklist with `airisk show`"),
+                }))
+            }
         };
-        answered[qref.ordinal] = true;
-        targets.push((id, entry, Ok(qref)));
+        targets.push((id, entry, target));
     }
     let runs = crate::par::map_runs(&targets, min_run, |run| {
         let mut checked = Vec::with_capacity(run.len());
@@ -232,7 +232,7 @@ fn validate_in_runs(
                     qref.ordinal,
                     check_entry(id, entry, checklist, *qref, base, &mut diagnostics),
                 )),
-                Err(d) => diagnostics.push(d.clone()),
+                Err(d) => diagnostics.push((**d).clone()),
             }
         }
         (checked, diagnostics)
@@ -525,6 +525,10 @@ const PLACEHOLDERS: &[&str] = &[
     "test",
     "asdf",
 ];
+
+/// The question an answer entry is checked against, or why it is refused (boxed: a
+/// diagnostic is large and rare, and there is one target per answer).
+type Target = Result<QuestionRef, Box<Diagnostic>>;
 
 /// Most characters in any of [`PLACEHOLDERS`] (the tests check it).
 const MAX_PLACEHOLDER_CHARS: usize = 16;
