@@ -164,6 +164,17 @@ mod tests {
         assert!(find("no such pattern", true).is_none());
     }
 
+    #[test]
+    fn a_builtin_pattern_is_not_compiled_for_a_text_its_dfa_covers() {
+        for pattern in builtin_patterns().iter().filter(|p| p.is_stored()) {
+            // The pattern's own words, in ASCII: covered by every scope.
+            let words = pattern.as_str().replace(['|', '(', ')', '?', '\\'], " ");
+            assert!(pattern.0.stored.is_some_and(|s| s.scope.covers(&words)));
+            pattern.is_match(&words);
+            assert!(!pattern.is_compiled(), "{}", pattern.as_str());
+        }
+    }
+
     /// Texts made of the pattern's own words (so that many match), cased at random and
     /// joined by separators that include characters on which the two readings part.
     fn texts(pattern: &str, count: usize) -> Vec<String> {
