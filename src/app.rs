@@ -185,6 +185,9 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
 #[derive(Default)]
 struct ChecklistCache {
     loaded: Mutex<HashMap<CacheKey, Arc<Checklist>>>,
+    /// Whether the rules will run (not for `validate`): their patterns are then prepared
+    /// beside a newly loaded checklist.
+    rules: bool,
     /// The built-in report template to compile beside a newly loaded checklist.
     template: Option<cli::ReportFormat>,
 }
@@ -425,12 +428,14 @@ fn resolve_checklist(
     let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
     loaded.insert(choice.key(), Arc::clone(&combined));
     let warm = Arc::clone(&combined);
-    let template = cache.template;
+    let (rules, template) = (cache.rules, cache.template);
     // Detached: the process may end first, which is fine. In the order the main thread
     // needs them: validation, rules, report.
     std::thread::spawn(move || {
         crate::quality::warm_up();
-        warm.ruleset.warm_up();
+        if rules {
+            warm.ruleset.warm_up();
+        }
         if let Some(format) = template {
             crate::report::warm_up(format);
         }
@@ -707,6 +712,7 @@ fn evaluate(
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let cache = ChecklistCache {
+        rules: true,
         template,
         ..ChecklistCache::default()
     };
