@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::checklist::{Checklist, Scoring};
+use crate::one_line;
 
 const WIDTH: usize = 92;
 
@@ -83,10 +84,6 @@ fn yaml_scalar(text: &str) -> String {
         // A JSON string is a valid YAML double-quoted scalar.
         serde_json::Value::String(text.to_owned()).to_string()
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Writes `text` as comment lines starting with `first`, wrapped to the width.

@@ -24,6 +24,12 @@ pub mod term;
 pub mod validate;
 pub mod yaml;
 
+/// Text with every run of white space, line breaks included, turned into one space: for
+/// table cells, help lines and headings.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 use std::process::ExitCode;
 
 use clap::Parser;

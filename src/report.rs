@@ -12,6 +12,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::assess::Assessment;
 use crate::cli::{ListFormat, ReportFormat};
+use crate::one_line;
 use crate::source::SourceFile;
 
 mod context;
@@ -148,11 +149,6 @@ fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
     let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
     let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
     anyhow!("template {shown}{line}: {}{detail}", err.kind())
-}
-
-/// Flattens white space to single spaces.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// At most `max` characters, cut at a word and marked with an ellipsis.

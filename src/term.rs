@@ -8,6 +8,7 @@ use comfy_table::{
 
 use crate::assess::{Assessment, Rating};
 use crate::checklist::{Checklist, Severity};
+use crate::one_line;
 
 /// Whether to colour output written to a stream.
 pub fn use_color(choice: crate::cli::ColorChoice, is_terminal: bool) -> bool {
@@ -131,10 +132,6 @@ pub fn show_markdown(checklist: &Checklist) -> String {
         }
     }
     out
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn rating_text(rating: Rating) -> String {

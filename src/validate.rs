@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::answers::{AnswerFile, AnswerMap, ENTRY_KEYS, Entry, FILE_KEYS, PROJECT_KEYS, Raw};
 use crate::checklist::{Checklist, QualityCheck, QuestionRef, Scoring, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::one_line;
 use crate::path;
 use crate::quality;
 
@@ -657,10 +658,6 @@ fn check_entry(
         evidence: evidence?,
         implementation,
     })
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn check_elaboration(

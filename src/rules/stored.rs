@@ -54,10 +54,6 @@ impl Stored {
             .ok()?;
         Some(found.is_some())
     }
-
-    pub fn scope(&self) -> Scope {
-        self.scope
-    }
 }
 
 // `static STORED: [Stored; N]`: every stored DFA, sorted by pattern (then ignore-case)
@@ -72,8 +68,9 @@ pub fn find(pattern: &str, ignore_case: bool) -> Option<&'static Stored> {
         .map(|i| &STORED[i])
 }
 
-/// Every stored DFA (for the tests).
-pub fn all() -> &'static [Stored] {
+/// Every stored DFA.
+#[cfg(test)]
+fn all() -> &'static [Stored] {
     &STORED
 }
 
