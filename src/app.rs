@@ -181,10 +181,11 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
 }
 
 /// Checklists loaded so far, by what named them: many answer files share one. Shared by
-/// the threads of `validate`; a checklist is loaded once, under the lock.
-#[derive(Default)]
+/// the threads of `validate` and the loader of [`prepare`]; a checklist is loaded once,
+/// under the lock.
+#[derive(Default, Clone)]
 struct ChecklistCache {
-    loaded: Mutex<HashMap<CacheKey, Arc<Checklist>>>,
+    loaded: Arc<Mutex<HashMap<CacheKey, Arc<Checklist>>>>,
     /// Whether the rules will run (not for `validate`): their patterns are then prepared
     /// beside a newly loaded checklist.
     rules: bool,
@@ -249,26 +250,39 @@ fn prepare(
 ) -> Result<Prepared, Unusable> {
     let source = SourceFile::read(path).map_err(|e| Unusable::Message(format!("{e:#}")))?;
     // The checklist the file most likely uses is loaded on a second thread while the file
-    // is parsed; it is used only if the parsed file turns out to name the same one.
+    // is parsed; it is used only if the parsed file turns out to name the same one. That
+    // thread then stays to prepare what comes after (`WarmUp`): one thread, because a new
+    // one can take a millisecond to be scheduled on a busy or virtual machine.
     let (parsed, early) = match guess_checklist(&source, args, cache) {
         Some(guess) => {
-            let (parsed, loaded) = std::thread::scope(|scope| {
-                let loading = scope.spawn(|| resolve_checklist(&guess, &source.name, cache));
-                let parsed = yaml::from_str::<AnswerFile>(&source.text);
-                // Waiting for the checklist: meanwhile, what is needed after it.
-                if !loading.is_finished() {
-                    crate::quality::warm_up();
+            let (send, receive) = mpsc::sync_channel(1);
+            let (choice, name, shared) = (guess.clone(), source.name.clone(), cache.clone());
+            std::thread::spawn(move || {
+                let loaded = load_checklist(&choice, &name, &shared);
+                let warm = match &loaded {
+                    Ok((checklist, true)) => Some(WarmUp::new(checklist, &shared)),
+                    _ => None,
+                };
+                // The receiver is gone only if the main thread stopped early.
+                let _ = send.send(loaded.map(|(checklist, _)| checklist));
+                if let Some(warm) = warm {
+                    warm.run();
                 }
-                if let Some(format) = cache.template
-                    && !loading.is_finished()
-                {
-                    crate::report::warm_up(format);
-                }
-                let loaded = loading
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (parsed, loaded)
             });
+            let parsed = yaml::from_str::<AnswerFile>(&source.text);
+            // Waiting for the checklist: meanwhile, what is needed after it.
+            let mut ready = receive.try_recv();
+            if ready.is_err() {
+                crate::quality::warm_up();
+                ready = receive.try_recv();
+            }
+            if let (Some(format), Err(_)) = (cache.template, &ready) {
+                crate::report::warm_up(format);
+            }
+            // Should the loader have died (it does not panic), load it here.
+            let loaded = ready
+                .or_else(|_| receive.recv())
+                .unwrap_or_else(|_| resolve_checklist(&guess, &source.name, cache));
             (parsed, Some((guess, loaded)))
         }
         None => (yaml::from_str::<AnswerFile>(&source.text), None),
@@ -313,7 +327,7 @@ fn prepare(
 }
 
 /// Which checklist an answer file is checked against, and where relative paths start.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Choice {
     specs: Vec<Spec>,
     from_file: bool,
@@ -382,12 +396,55 @@ fn guess_checklist(
 }
 
 /// The checklist of a [`Choice`], from the cache or loaded into it (once: under the lock).
-/// A newly loaded checklist's regular expressions are compiled on a background thread.
+/// What a newly loaded checklist's users need next is prepared on a background thread.
 fn resolve_checklist(
     choice: &Choice,
     name: &str,
     cache: &ChecklistCache,
 ) -> Result<Arc<Checklist>, Unusable> {
+    let (checklist, fresh) = load_checklist(choice, name, cache)?;
+    if fresh {
+        let warm = WarmUp::new(&checklist, cache);
+        // Detached: the process may end first, which is fine.
+        std::thread::spawn(move || warm.run());
+    }
+    Ok(checklist)
+}
+
+/// What comes after loading a checklist, prepared on a spare core in the order the main
+/// thread needs it: validation's patterns, the rules' patterns, the report's template.
+struct WarmUp {
+    checklist: Arc<Checklist>,
+    rules: bool,
+    template: Option<cli::ReportFormat>,
+}
+
+impl WarmUp {
+    fn new(checklist: &Arc<Checklist>, cache: &ChecklistCache) -> WarmUp {
+        WarmUp {
+            checklist: Arc::clone(checklist),
+            rules: cache.rules,
+            template: cache.template,
+        }
+    }
+
+    fn run(self) {
+        crate::quality::warm_up();
+        if self.rules {
+            self.checklist.ruleset.warm_up();
+        }
+        if let Some(format) = self.template {
+            crate::report::warm_up(format);
+        }
+    }
+}
+
+/// [`resolve_checklist`] without the warm-up; `true` when the checklist was loaded now.
+fn load_checklist(
+    choice: &Choice,
+    name: &str,
+    cache: &ChecklistCache,
+) -> Result<(Arc<Checklist>, bool), Unusable> {
     let Choice {
         specs,
         from_file,
@@ -396,7 +453,7 @@ fn resolve_checklist(
     let from_file = *from_file;
     let mut loaded = cache.loaded.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(c) = loaded.get(&choice.key()) {
-        return Ok(Arc::clone(c));
+        return Ok((Arc::clone(c), false));
     }
     let mut parts = Vec::new();
     for spec in specs {
@@ -427,20 +484,7 @@ fn resolve_checklist(
     }
     let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
     loaded.insert(choice.key(), Arc::clone(&combined));
-    let warm = Arc::clone(&combined);
-    let (rules, template) = (cache.rules, cache.template);
-    // Detached: the process may end first, which is fine. In the order the main thread
-    // needs them: validation, rules, report.
-    std::thread::spawn(move || {
-        crate::quality::warm_up();
-        if rules {
-            warm.ruleset.warm_up();
-        }
-        if let Some(format) = template {
-            crate::report::warm_up(format);
-        }
-    });
-    Ok(combined)
+    Ok((combined, true))
 }
 
 /// What a command prints about one file, kept until it is that file's turn to print.

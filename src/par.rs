@@ -21,7 +21,10 @@ pub fn map_runs<T: Sync, R: Send>(
     min_run: usize,
     f: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
-    let runs = cores().min(items.len() / min_run.max(1)).max(1);
+    // `cores` reads the cgroup's quota on first use (tens of microseconds): not for a
+    // small input.
+    let most = items.len() / min_run.max(1);
+    let runs = if most <= 1 { 1 } else { cores().min(most) };
     if runs == 1 {
         return vec![f(items)];
     }
