@@ -25,6 +25,12 @@ mod scope {
     include!("src/rules/scope.rs");
 }
 
+// Only the literals are needed here, not the search.
+#[allow(dead_code)]
+mod prefilter {
+    include!("src/rules/prefilter.rs");
+}
+
 /// A rule DFA larger than this while it is built is not stored: those few patterns
 /// (bounded repetitions such as `([a-z]+ ){0,4}`) take seconds to determinise and
 /// hundreds of kilobytes once minimised, and compile at run time in under a millisecond.
@@ -36,6 +42,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     println!("cargo::rerun-if-changed=src/quality/patterns.rs");
     println!("cargo::rerun-if-changed=src/rules/scope.rs");
+    println!("cargo::rerun-if-changed=src/rules/prefilter.rs");
     let little = std::env::var("CARGO_CFG_TARGET_ENDIAN")? == "little";
     for (stem, pattern) in quality_patterns::ALL {
         // Minimised: a smaller table is also less to check when it is loaded.
@@ -98,7 +105,8 @@ fn collect_patterns(
 }
 
 /// Writes `rule-dfas.rs`: a table, sorted by pattern, of the built-in rule patterns with
-/// a stored forward DFA (compiled without Unicode) and the texts it answers for.
+/// a stored forward DFA (compiled without Unicode), the texts it answers for, and the
+/// pattern's literals, which turn most texts away before the DFA is even loaded.
 fn store_rule_dfas(
     patterns: &std::collections::BTreeSet<(String, bool)>,
     out: &std::path::Path,
@@ -139,9 +147,18 @@ fn store_rule_dfas(
         count += 1;
         let file = format!("rule-{index}.dfa");
         std::fs::write(out.join(&file), bytes)?;
+        let needles = regex_syntax::ast::parse::Parser::new()
+            .parse(pattern)
+            .ok()
+            .and_then(|ast| prefilter::Prefilter::new(&ast))
+            .map_or_else(
+                || "None".to_owned(),
+                |p| format!("Some(&{:?})", p.needles()),
+            );
         writeln!(
             table,
             "    Stored {{ pattern: {pattern:?}, ignore_case: {ignore_case}, scope: Scope::{scope:?}, \
+             needles: {needles}, \
              bytes: &AlignAs {{ _align: [], bytes: *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\")) }}, \
              dfa: OnceLock::new() }},"
         )?;

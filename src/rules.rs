@@ -646,11 +646,12 @@ impl Pattern {
     fn prefilter(&self) -> Option<&Prefilter> {
         self.0
             .prefilter
-            .get_or_init(|| {
-                regex_syntax::ast::parse::Parser::new()
+            .get_or_init(|| match self.0.stored {
+                Some(stored) => stored.needles.map(Prefilter::from_needles),
+                None => regex_syntax::ast::parse::Parser::new()
                     .parse(&self.0.source)
                     .ok()
-                    .and_then(|ast| Prefilter::new(&ast))
+                    .and_then(|ast| Prefilter::new(&ast)),
             })
             .as_ref()
     }
@@ -660,15 +661,17 @@ impl Pattern {
         self.prefilter().is_some()
     }
 
-    /// Whether the pattern matches somewhere in `text`.
+    /// Whether the pattern matches somewhere in `text`. The literals go first: they turn
+    /// most texts away, and a stored DFA is then never loaded (checking one as it loads
+    /// costs more than a small assessment's searches).
     pub fn is_match(&self, text: &str) -> bool {
-        if let Some(found) = self.0.stored.and_then(|s| s.is_match(text)) {
-            return found;
-        }
         if let Some(prefilter) = self.prefilter()
             && !prefilter.may_match_text(text)
         {
             return false;
+        }
+        if let Some(found) = self.0.stored.and_then(|s| s.is_match(text)) {
+            return found;
         }
         self.compile().is_some_and(|re| re.is_match(text))
     }
@@ -798,14 +801,9 @@ impl RuleSet {
     }
 
     /// Prepares, on a spare core while the answers are checked, what the rules will use:
-    /// the stored DFAs first, then the literals of each other pattern and the regex of
-    /// those without any.
+    /// the literals of each pattern without a stored DFA, and the regex of those without
+    /// any. Stored DFAs load on first use, which the literals make rare.
     pub fn warm_up(&self) {
-        for pattern in patterns(self) {
-            if let Some(stored) = pattern.0.stored {
-                stored.load();
-            }
-        }
         for pattern in patterns(self).filter(|p| !p.is_stored()) {
             if !pattern.has_prefilter() {
                 pattern.compile();

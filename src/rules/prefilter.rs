@@ -1,17 +1,20 @@
-//! Literals one of which every match of a rule pattern contains, read from the parsed
-//! pattern, so that a pattern is compiled only when a text could match it.
-//!
-//! Compiling a regex costs tens of microseconds (case folding, the automaton) while most
-//! elaborations match none of a checklist's patterns: `\bexcel\b|spreadsheet` cannot
-//! match a text that contains neither `excel` nor `spreadsheet` in any case. regex-syntax
-//! extracts literals too, but only from the translated pattern, whose case folding is the
-//! expensive step this avoids; so this works on the syntax tree that loading the rules
-//! parses anyway.
-//!
-//! Literals and texts are compared after [`fold`], which maps every character to one
-//! representative of its simple case folding class, so the check holds for
-//! case-insensitive patterns and for case-sensitive ones alike (it may only say "maybe"
-//! too often, never "no" wrongly).
+// Literals one of which every match of a rule pattern contains, read from the parsed
+// pattern, so that a pattern is compiled only when a text could match it.
+//
+// Compiling a regex costs tens of microseconds (case folding, the automaton) while most
+// elaborations match none of a checklist's patterns: `\bexcel\b|spreadsheet` cannot
+// match a text that contains neither `excel` nor `spreadsheet` in any case. regex-syntax
+// extracts literals too, but only from the translated pattern, whose case folding is the
+// expensive step this avoids; so this works on the syntax tree that loading the rules
+// parses anyway.
+//
+// Literals and texts are compared after [`fold`], which maps every character to one
+// representative of its simple case folding class, so the check holds for
+// case-insensitive patterns and for case-sensitive ones alike (it may only say "maybe"
+// too often, never "no" wrongly).
+//
+// Shared with `build.rs` (by `include!`, hence no inner doc comment), which stores the
+// literals of each built-in pattern, so that none is parsed at run time.
 
 use std::borrow::Cow;
 
@@ -61,6 +64,19 @@ impl Prefilter {
             needles: kept,
             ascii,
         })
+    }
+
+    /// The literals, as `build.rs` stores them for a built-in pattern.
+    pub fn needles(&self) -> &[String] {
+        &self.needles
+    }
+
+    /// A prefilter from literals that [`Prefilter::new`] found before (`build.rs`).
+    pub fn from_needles(needles: &[&str]) -> Prefilter {
+        Prefilter {
+            needles: needles.iter().map(|n| (*n).to_owned()).collect(),
+            ascii: needles.iter().all(|n| n.is_ascii()),
+        }
     }
 
     /// Whether a text could contain a match (it is folded here; see [`fold_text`]).

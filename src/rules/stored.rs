@@ -20,6 +20,8 @@ pub struct Stored {
     pattern: &'static str,
     ignore_case: bool,
     scope: Scope,
+    /// The pattern's literals ([`super::prefilter::Prefilter::new`], found by `build.rs`).
+    pub needles: Option<&'static [&'static str]>,
     bytes: &'static AlignAs<[u8], u32>,
     dfa: OnceLock<Option<DFA<&'static [u32]>>>,
 }
@@ -210,6 +212,56 @@ mod tests {
                 text
             })
             .collect()
+    }
+
+    #[test]
+    fn stored_literals_are_those_the_pattern_has_at_run_time() {
+        for stored in all() {
+            let ast = regex_syntax::ast::parse::Parser::new()
+                .parse(stored.pattern)
+                .unwrap_or_else(|e| panic!("{}: {e}", stored.pattern));
+            let found = super::super::prefilter::Prefilter::new(&ast);
+            assert_eq!(
+                stored.needles.map(<[&str]>::to_vec),
+                found
+                    .as_ref()
+                    .map(|p| p.needles().iter().map(String::as_str).collect()),
+                "{}",
+                stored.pattern
+            );
+        }
+        // Every stored pattern has literals, so most texts never load its DFA.
+        assert!(all().iter().all(|s| s.needles.is_some()));
+    }
+
+    /// Literals, then the DFA, then the compiled pattern: together they answer as the
+    /// pattern does, for every built-in pattern.
+    #[test]
+    fn builtin_patterns_answer_as_their_regexes() {
+        let examples: Vec<String> = std::fs::read_dir("examples")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        assert!(examples.len() > 500);
+        let mut matched = 0;
+        for pattern in builtin_patterns() {
+            let regex = build_matcher(pattern.as_str(), pattern.0.ignore_case)
+                .unwrap_or_else(|e| panic!("{}: {e}", pattern.as_str()));
+            for text in texts(pattern.as_str(), 200).iter().chain(&examples) {
+                let expected = regex.is_match(text);
+                assert_eq!(
+                    pattern.is_match(text),
+                    expected,
+                    "{:?} on {text:?}",
+                    pattern.as_str()
+                );
+                matched += usize::from(expected);
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 
     #[test]
