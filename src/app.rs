@@ -270,14 +270,12 @@ fn prepare(
                 }
             });
             let parsed = yaml::from_str::<AnswerFile>(&source.text);
-            // Waiting for the checklist: meanwhile, what is needed after it.
+            // Waiting for the checklist: meanwhile, what validation needs first. Not the
+            // template: the loader compiles it while this thread validates.
             let mut ready = receive.try_recv();
             if ready.is_err() {
                 crate::quality::warm_up();
                 ready = receive.try_recv();
-            }
-            if let (Some(format), Err(_)) = (cache.template, &ready) {
-                crate::report::warm_up(format);
             }
             // Should the loader have died (it does not panic), load it here.
             let loaded = ready
@@ -430,6 +428,7 @@ impl WarmUp {
 
     fn run(self) {
         crate::quality::warm_up();
+        SourceFile::warm_up();
         if self.rules {
             self.checklist.ruleset.warm_up();
         }
