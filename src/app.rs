@@ -191,6 +191,9 @@ struct ChecklistCache {
     rules: bool,
     /// The built-in report template to compile beside a newly loaded checklist.
     template: Option<cli::ReportFormat>,
+    /// Whether a file will be written: the Ctrl-C handler that removes a partial one (it
+    /// starts a thread) is then installed beside a newly loaded checklist too.
+    writes_file: bool,
 }
 
 /// The checklists named, and the folder relative paths among them are resolved against.
@@ -415,6 +418,7 @@ struct WarmUp {
     checklist: Arc<Checklist>,
     rules: bool,
     template: Option<cli::ReportFormat>,
+    writes_file: bool,
 }
 
 impl WarmUp {
@@ -423,6 +427,7 @@ impl WarmUp {
             checklist: Arc::clone(checklist),
             rules: cache.rules,
             template: cache.template,
+            writes_file: cache.writes_file,
         }
     }
 
@@ -434,6 +439,9 @@ impl WarmUp {
         }
         if let Some(format) = self.template {
             crate::report::warm_up(format);
+        }
+        if self.writes_file {
+            output::install_interrupt_handler();
         }
     }
 }
@@ -752,11 +760,13 @@ fn evaluate(
     checklist: &cli::ChecklistArg,
     rules_paths: &[PathBuf],
     template: Option<cli::ReportFormat>,
+    writes_file: bool,
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let cache = ChecklistCache {
         rules: true,
         template,
+        writes_file,
         ..ChecklistCache::default()
     };
     let prepared = match prepare(file, checklist, &cache) {
@@ -818,7 +828,7 @@ fn build(e: &Evaluated) -> Result<Assessment<'_>> {
 }
 
 fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
-    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, None, ctx)? {
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, None, false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -860,7 +870,14 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
         None => None,
     };
     let builtin = args.template.is_none().then_some(args.format);
-    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, builtin, ctx)? {
+    let evaluated = match evaluate(
+        &args.file,
+        &args.checklist,
+        &args.rules,
+        builtin,
+        args.output.is_some(),
+        ctx,
+    )? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -903,11 +920,11 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
 }
 
 fn diff(args: &cli::DiffArgs, ctx: &Ctx) -> Result<u8> {
-    let old = match evaluate(&args.old, &args.checklist, &[], None, ctx)? {
+    let old = match evaluate(&args.old, &args.checklist, &[], None, false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let new = match evaluate(&args.new, &args.checklist, &[], None, ctx)? {
+    let new = match evaluate(&args.new, &args.checklist, &[], None, false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
