@@ -234,18 +234,24 @@ mod tests {
         assert!(all().iter().all(|s| s.needles.is_some()));
     }
 
-    /// Literals, then the DFA, then the compiled pattern: together they answer as the
-    /// pattern does, for every built-in pattern.
-    #[test]
-    fn builtin_patterns_answer_as_their_regexes() {
-        let examples: Vec<String> = std::fs::read_dir("examples")
+    /// Every line of the example answer files: real elaborations, some non-ASCII.
+    fn example_lines() -> Vec<String> {
+        let lines: Vec<String> = std::fs::read_dir("examples")
             .into_iter()
             .flatten()
             .flatten()
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
             .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
             .collect();
-        assert!(examples.len() > 500);
+        assert!(lines.len() > 500);
+        lines
+    }
+
+    /// Literals, then the DFA, then the compiled pattern: together they answer as the
+    /// pattern does, for every built-in pattern.
+    #[test]
+    fn builtin_patterns_answer_as_their_regexes() {
+        let examples = example_lines();
         let mut matched = 0;
         for pattern in builtin_patterns() {
             let regex = build_matcher(pattern.as_str(), pattern.0.ignore_case)
@@ -266,14 +272,7 @@ mod tests {
 
     #[test]
     fn stored_dfas_answer_as_the_patterns_do() {
-        let examples: Vec<String> = std::fs::read_dir("examples")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
-            .collect();
-        assert!(examples.len() > 500);
+        let examples = example_lines();
         let (mut answered, mut matched) = (0, 0);
         for stored in all() {
             let regex = build_matcher(stored.pattern, stored.ignore_case)
