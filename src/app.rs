@@ -191,9 +191,6 @@ struct ChecklistCache {
     rules: bool,
     /// The built-in report template to compile beside a newly loaded checklist.
     template: Option<cli::ReportFormat>,
-    /// Whether a file will be written: the Ctrl-C handler that removes a partial one (it
-    /// starts a thread) is then installed beside a newly loaded checklist too.
-    writes_file: bool,
 }
 
 /// The checklists named, and the folder relative paths among them are resolved against.
@@ -418,7 +415,6 @@ struct WarmUp {
     checklist: Arc<Checklist>,
     rules: bool,
     template: Option<cli::ReportFormat>,
-    writes_file: bool,
 }
 
 impl WarmUp {
@@ -427,7 +423,6 @@ impl WarmUp {
             checklist: Arc::clone(checklist),
             rules: cache.rules,
             template: cache.template,
-            writes_file: cache.writes_file,
         }
     }
 
@@ -439,9 +434,6 @@ impl WarmUp {
         }
         if let Some(format) = self.template {
             crate::report::warm_up(format);
-        }
-        if self.writes_file {
-            output::install_interrupt_handler();
         }
     }
 }
@@ -760,13 +752,11 @@ fn evaluate(
     checklist: &cli::ChecklistArg,
     rules_paths: &[PathBuf],
     template: Option<cli::ReportFormat>,
-    writes_file: bool,
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let cache = ChecklistCache {
         rules: true,
         template,
-        writes_file,
         ..ChecklistCache::default()
     };
     let prepared = match prepare(file, checklist, &cache) {
@@ -828,7 +818,7 @@ fn build(e: &Evaluated) -> Result<Assessment<'_>> {
 }
 
 fn assess_file(args: &cli::AssessArgs, ctx: &Ctx) -> Result<u8> {
-    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, None, false, ctx)? {
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -870,14 +860,7 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
         None => None,
     };
     let builtin = args.template.is_none().then_some(args.format);
-    let evaluated = match evaluate(
-        &args.file,
-        &args.checklist,
-        &args.rules,
-        builtin,
-        args.output.is_some(),
-        ctx,
-    )? {
+    let evaluated = match evaluate(&args.file, &args.checklist, &args.rules, builtin, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -920,11 +903,11 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
 }
 
 fn diff(args: &cli::DiffArgs, ctx: &Ctx) -> Result<u8> {
-    let old = match evaluate(&args.old, &args.checklist, &[], None, false, ctx)? {
+    let old = match evaluate(&args.old, &args.checklist, &[], None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let new = match evaluate(&args.new, &args.checklist, &[], None, false, ctx)? {
+    let new = match evaluate(&args.new, &args.checklist, &[], None, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };

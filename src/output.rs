@@ -31,9 +31,8 @@ pub fn stderr(text: &str) {
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
 
-/// On Ctrl-C, remove temporary files in flight and exit 130, as a shell expects. Called
-/// before each write, and ahead of time where a spare core can start its thread.
-pub fn install_interrupt_handler() {
+/// On Ctrl-C, remove temporary files in flight and exit 130, as a shell expects.
+fn install_interrupt_handler() {
     HANDLER.call_once(|| {
         // If a handler cannot be installed, the default action still never leaves a
         // partial *output* file (the rename has not happened); only a temporary one.
