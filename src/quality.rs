@@ -119,8 +119,8 @@ pub fn warm_up() {
 fn normalise(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
-        // One pass over the bytes: most answers are ASCII, and `split_whitespace` decodes
-        // every character (a third of validating a small file).
+        // One pass over the characters, each a byte: most answers are ASCII, and
+        // `split_whitespace` decodes every character (a third of validating a small file).
         let mut space = false;
         for c in text.chars() {
             // `char::is_whitespace` on ASCII, which `u8::is_ascii_whitespace` is not (U+000B).
