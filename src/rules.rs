@@ -123,8 +123,8 @@ pub struct Rule {
     pub finding: String,
     pub recommendation: String,
     pub references: Vec<String>,
-    /// Where the rule was written: a checklist part or a rules file.
-    pub origin: String,
+    /// Where the rule was written: a checklist part or a rules file (one copy per file).
+    pub origin: Arc<str>,
 }
 
 /// Every rule of an assessment, with an index from question to the rules naming it.
@@ -166,17 +166,18 @@ pub fn compile(
     taken: &RuleSet,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut all_diagnostics = Vec::new();
+    let total: usize = sources.iter().map(|s| s.rules.len()).sum();
     let mut set = RuleSet {
-        rules: Vec::new(),
+        rules: Vec::with_capacity(total.min(MAX_RULES)),
         by_question: vec![Vec::new(); checklist.question_count()],
     };
-    let mut ids: HashMap<String, String> = taken
+    // Borrowed keys and origins: a large checklist has tens of thousands of rules.
+    let mut ids: HashMap<&str, &str> = taken
         .rules
         .iter()
-        .map(|r| (r.id.clone(), r.origin.clone()))
+        .map(|r| (r.id.as_str(), &*r.origin))
         .collect();
-    let mut regexes: HashMap<(String, bool), Pattern> = HashMap::new();
-    let total: usize = sources.iter().map(|s| s.rules.len()).sum();
+    let mut regexes: HashMap<(&str, bool), Pattern> = HashMap::new();
     if total > MAX_RULES {
         return Err(vec![Diagnostic::error(
             Code::LimitExceeded,
@@ -185,6 +186,7 @@ pub fn compile(
     }
     for rs in sources {
         let mut diagnostics = Vec::new();
+        let origin: Arc<str> = Arc::from(rs.source.name.as_str());
         for (offset, def) in rs.rules.iter().enumerate() {
             let index = rs.first_index + offset;
             let at = |rest: &[Seg]| -> DocPath {
@@ -201,7 +203,7 @@ pub fn compile(
                     .at(at(&[Seg::Key("id".into())])),
                 );
             }
-            if let Some(first) = ids.insert(def.id.clone(), rs.source.name.clone()) {
+            if let Some(first) = ids.insert(&def.id, &rs.source.name) {
                 diagnostics.push(
                     Diagnostic::error(
                         Code::DuplicateId,
@@ -266,7 +268,7 @@ pub fn compile(
                     finding: def.finding.clone(),
                     recommendation: def.recommendation.clone(),
                     references: def.references.clone(),
-                    origin: rs.source.name.clone(),
+                    origin: Arc::clone(&origin),
                 });
             }
         }
@@ -296,15 +298,15 @@ struct Compiler<'a, 'd> {
     checklist: &'a Checklist,
     diagnostics: &'d mut Vec<Diagnostic>,
     /// Compiled patterns by (pattern, ignore-case): large checklists repeat a few patterns.
-    regexes: &'d mut HashMap<(String, bool), Pattern>,
+    regexes: &'d mut HashMap<(&'a str, bool), Pattern>,
     /// Rules built into the binary, whose patterns the tests check.
     trusted: bool,
     first_question: Option<QuestionRef>,
     named: Vec<usize>,
 }
 
-impl Compiler<'_, '_> {
-    fn condition(&mut self, def: &ConditionDef, at: DocPath, depth: usize) -> Option<Condition> {
+impl<'a> Compiler<'a, '_> {
+    fn condition(&mut self, def: &'a ConditionDef, at: DocPath, depth: usize) -> Option<Condition> {
         if depth > MAX_CONDITION_DEPTH {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -399,7 +401,7 @@ impl Compiler<'_, '_> {
         })
     }
 
-    fn checks(&mut self, def: &ConditionDef, at: &DocPath) -> Option<Vec<Check>> {
+    fn checks(&mut self, def: &'a ConditionDef, at: &DocPath) -> Option<Vec<Check>> {
         let mut checks = Vec::new();
         let mut ok = true;
         if let Some(answers) = &def.answer {
@@ -433,7 +435,7 @@ impl Compiler<'_, '_> {
             ),
         ] {
             let Some(pattern) = pattern else { continue };
-            let cache_key = (pattern.clone(), ignore_case);
+            let cache_key = (pattern.as_str(), ignore_case);
             let built = match self.regexes.get(&cache_key) {
                 Some(re) => Ok(re.clone()),
                 None if self.trusted => {
