@@ -28,7 +28,14 @@ pub const MAX_QUESTIONS: usize = 1_000_000;
 #[derive(Debug)]
 pub struct Loaded {
     pub checklist: Checklist,
-    pub source: SourceFile,
+}
+
+impl Loaded {
+    /// The file the checklist was read from, which the checklist keeps (one copy: a large
+    /// checklist is tens of megabytes).
+    pub fn source(&self) -> &SourceFile {
+        &self.checklist.sources[0]
+    }
 }
 
 /// Why a checklist could not be used.
@@ -235,34 +242,40 @@ fn parse_in_halves(text: &str) -> Option<ChecklistFile> {
 
 /// Builds the checklist from a checked file and compiles its rules.
 fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> {
-    // The SHA-256 of a large checklist (70 ms at 50 MB) is computed beside the rest.
-    let (mut checklist, compiled) = if source.text.len() >= HALVES_MIN_BYTES {
-        std::thread::scope(|scope| {
-            let sha256 = scope.spawn(|| source.sha256());
-            let checklist = Checklist::from_file(file, &source, String::new());
+    let large = source.text.len() >= HALVES_MIN_BYTES;
+    let sha256 = if large {
+        String::new()
+    } else {
+        source.sha256()
+    };
+    let mut checklist = Checklist::from_file(file, source, sha256);
+    let compiled = if large {
+        // The SHA-256 of a large checklist (70 ms at 50 MB) is computed beside its rules.
+        let (compiled, sha256) = std::thread::scope(|scope| {
+            let sha256 = scope.spawn(|| checklist.sources[0].sha256());
             let compiled = checklist.compile_own_rules();
             let sha256 = sha256
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let mut checklist = checklist;
-            checklist.parts[0].sha256 = sha256;
-            (checklist, compiled)
-        })
+            (compiled, sha256)
+        });
+        checklist.parts[0].sha256 = sha256;
+        compiled
     } else {
-        let checklist = Checklist::from_file(file, &source, source.sha256());
-        let compiled = checklist.compile_own_rules();
-        (checklist, compiled)
+        checklist.compile_own_rules()
     };
     match compiled {
         Ok(ruleset) => checklist.ruleset = ruleset,
         Err(diagnostics) => {
+            // `from_file` keeps the one source it was given.
+            let source = checklist.sources.swap_remove(0);
             return Err(LoadError::Invalid {
                 source: Box::new(source),
                 diagnostics,
             });
         }
     }
-    Ok(Loaded { checklist, source })
+    Ok(Loaded { checklist })
 }
 
 fn invalid(source: SourceFile, mut diagnostics: Vec<Diagnostic>) -> LoadError {
@@ -437,7 +450,7 @@ mod tests {
         for n in [40, 2_500] {
             let text = crate::synth::generate(n, 7).checklist;
             let loaded = parse(SourceFile::from_string("c.yaml", text)).unwrap();
-            assert_eq!(loaded.checklist.parts[0].sha256, loaded.source.sha256());
+            assert_eq!(loaded.checklist.parts[0].sha256, loaded.source().sha256());
             assert_eq!(loaded.checklist.parts[0].sha256.len(), 64);
         }
     }

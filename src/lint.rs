@@ -265,8 +265,8 @@ pub fn lint_file(path: &Path) -> Result<(SourceFile, Vec<Diagnostic>)> {
     match checklist::parse(source) {
         Ok(loaded) => {
             let mut diagnostics = lint(&loaded.checklist);
-            diag::resolve(&loaded.source, &mut diagnostics);
-            Ok((loaded.source, diagnostics))
+            diag::resolve(loaded.source(), &mut diagnostics);
+            Ok((loaded.source().clone(), diagnostics))
         }
         Err(LoadError::Invalid {
             source,

@@ -193,7 +193,7 @@ pub struct Checklist {
 }
 
 impl Checklist {
-    pub(super) fn from_file(file: ChecklistFile, source: &SourceFile, sha256: String) -> Self {
+    pub(super) fn from_file(file: ChecklistFile, source: SourceFile, sha256: String) -> Self {
         let mut sections = file.sections;
         for section in &mut sections {
             section.checklist.clone_from(&file.id);
@@ -216,7 +216,7 @@ impl Checklist {
             sections,
             rules: file.rules,
             parts,
-            sources: vec![source.clone()],
+            sources: vec![source],
             rule_part,
             ruleset: crate::rules::RuleSet::default(),
             index: HashMap::new(),
