@@ -36,6 +36,11 @@ impl Loaded {
     pub fn source(&self) -> &SourceFile {
         &self.checklist.sources[0]
     }
+
+    /// The source, taken back from the checklist (a loaded checklist has exactly one).
+    pub fn into_source(mut self) -> SourceFile {
+        self.checklist.sources.swap_remove(0)
+    }
 }
 
 /// Why a checklist could not be used.
@@ -267,10 +272,8 @@ fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> 
     match compiled {
         Ok(ruleset) => checklist.ruleset = ruleset,
         Err(diagnostics) => {
-            // `from_file` keeps the one source it was given.
-            let source = checklist.sources.swap_remove(0);
             return Err(LoadError::Invalid {
-                source: Box::new(source),
+                source: Box::new(Loaded { checklist }.into_source()),
                 diagnostics,
             });
         }

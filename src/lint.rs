@@ -265,8 +265,9 @@ pub fn lint_file(path: &Path) -> Result<(SourceFile, Vec<Diagnostic>)> {
     match checklist::parse(source) {
         Ok(loaded) => {
             let mut diagnostics = lint(&loaded.checklist);
-            diag::resolve(loaded.source(), &mut diagnostics);
-            Ok((loaded.source().clone(), diagnostics))
+            let source = loaded.into_source();
+            diag::resolve(&source, &mut diagnostics);
+            Ok((source, diagnostics))
         }
         Err(LoadError::Invalid {
             source,

@@ -165,10 +165,16 @@ pub fn compile(
     sources: &[RuleSource<'_>],
     taken: &RuleSet,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
-    let mut all_diagnostics = Vec::new();
     let total: usize = sources.iter().map(|s| s.rules.len()).sum();
+    if total > MAX_RULES {
+        return Err(vec![Diagnostic::error(
+            Code::LimitExceeded,
+            format!("{total} rules is more than the limit of {MAX_RULES}"),
+        )]);
+    }
+    let mut all_diagnostics = Vec::new();
     let mut set = RuleSet {
-        rules: Vec::with_capacity(total.min(MAX_RULES)),
+        rules: Vec::with_capacity(total),
         by_question: vec![Vec::new(); checklist.question_count()],
     };
     // Borrowed keys and origins: a large checklist has tens of thousands of rules.
@@ -178,12 +184,6 @@ pub fn compile(
         .map(|r| (r.id.as_str(), &*r.origin))
         .collect();
     let mut regexes: HashMap<(&str, bool), Pattern> = HashMap::new();
-    if total > MAX_RULES {
-        return Err(vec![Diagnostic::error(
-            Code::LimitExceeded,
-            format!("{total} rules is more than the limit of {MAX_RULES}"),
-        )]);
-    }
     for rs in sources {
         let mut diagnostics = Vec::new();
         let origin: Arc<str> = Arc::from(rs.source.name.as_str());
