@@ -71,9 +71,22 @@ pub fn render(
     format: ReportFormat,
     template: Option<&SourceFile>,
 ) -> Result<String> {
-    // A closure: the method alone is not general enough over the template's lifetimes.
-    #[allow(clippy::redundant_closure_for_method_calls)]
-    with_template(assessment, format, template, |tmpl, ctx| tmpl.render(ctx))
+    // Sized for the whole report up front: grown from minijinja's guess (twice the
+    // template) the text would be copied at every doubling, into fresh pages each time.
+    let mut out = Vec::with_capacity(size_hint(assessment));
+    render_to(assessment, format, template, &mut out)?;
+    // minijinja writes `str` pieces only.
+    String::from_utf8(out).map_err(|_| anyhow!("the report is not valid UTF-8"))
+}
+
+/// About what a report of `assessment` takes, rather more than less: the questions' text
+/// (some of it escaped, which lengthens it) and a kilobyte of markup for each question
+/// and each finding.
+fn size_hint(assessment: &Assessment<'_>) -> usize {
+    let questions = &assessment.questions;
+    context::text_bytes(questions) * 3 / 2
+        + (questions.len() + assessment.findings.len()) * 1024
+        + (32 << 10)
 }
 
 /// Renders a report into `out` as it is made.

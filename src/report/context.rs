@@ -129,19 +129,8 @@ struct Questions(Arc<Data>);
 
 impl Questions {
     fn new(questions: &[QuestionResult<'_>]) -> Self {
-        let bytes: usize = questions
-            .iter()
-            .map(|q| {
-                q.id.len()
-                    + q.question.question.len()
-                    + q.question.guidance.len()
-                    + q.response.elaboration.len()
-                    + q.question.references.iter().map(String::len).sum::<usize>()
-                    + q.response.evidence.iter().map(String::len).sum::<usize>()
-            })
-            .sum();
         let mut data = Data {
-            text: String::with_capacity(bytes),
+            text: String::with_capacity(text_bytes(questions)),
             rows: Vec::with_capacity(questions.len()),
             ..Data::default()
         };
@@ -181,6 +170,24 @@ impl Questions {
         }
         Questions(Arc::new(data))
     }
+}
+
+/// The bytes of text the questions hold, and so at least what [`Data::text`] takes: each
+/// section's name is counted with every question of it, never too little, so the buffer
+/// is filled without growing (growing would copy it whole).
+pub(super) fn text_bytes(questions: &[QuestionResult<'_>]) -> usize {
+    questions
+        .iter()
+        .map(|q| {
+            q.section.len()
+                + q.id.len()
+                + q.question.question.len()
+                + q.question.guidance.len()
+                + q.response.elaboration.len()
+                + q.question.references.iter().map(String::len).sum::<usize>()
+                + q.response.evidence.iter().map(String::len).sum::<usize>()
+        })
+        .sum()
 }
 
 fn list(data: &mut Data, items: &[String]) -> Range<u32> {
@@ -309,6 +316,7 @@ impl Object for ResponseView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::ReportFormat;
 
     /// Every key and value of a value, objects turned into plain maps and lists.
     fn plain(value: &Value) -> serde_json::Value {
@@ -361,6 +369,17 @@ mod tests {
         let ours = context(&assessment);
         let serde = Value::from(Serde(&assessment));
         assert_eq!(plain(&ours), plain(&serde));
+        // The text buffer is filled without growing, and a report fits in the space
+        // `render` sets aside for it: growing either would copy it whole.
+        let data = Questions::new(&assessment.questions).0;
+        assert!(data.text.len() <= text_bytes(&assessment.questions));
+        for format in [ReportFormat::Html, ReportFormat::Markdown] {
+            let report = super::super::render(&assessment, format, None).unwrap();
+            assert!(
+                report.len() <= super::super::size_hint(&assessment),
+                "{format:?}"
+            );
+        }
         // Lookups the templates make, the length, negative indices and missing keys.
         let questions = ours.get_attr("questions").unwrap();
         let len = assessment.questions.len();
