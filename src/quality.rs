@@ -9,6 +9,7 @@ use std::hash::BuildHasher as _;
 use std::sync::OnceLock;
 
 use regex_automata::Input;
+use regex_automata::dfa::Automaton as _;
 use regex_automata::dfa::dense::DFA;
 use regex_automata::dfa::regex::Regex as DfaRegex;
 use regex_automata::meta::Regex;
@@ -28,10 +29,15 @@ mod patterns;
 /// microseconds; compiling it at run time would be most of what a small `validate` costs.
 /// Should the stored form not load (it always does; see the tests), the pattern is
 /// compiled instead.
+///
+/// Loading a DFA checks every transition, so only what a text needs is loaded: the forward
+/// DFA answers whether it matches; the reverse one, which finds where a match starts, is
+/// loaded for the first text that matches.
 struct Phrases {
     pattern: &'static str,
     forward: &'static AlignAs<[u8], u32>,
     reverse: &'static AlignAs<[u8], u32>,
+    forward_dfa: OnceLock<Option<DFA<&'static [u32]>>>,
     matcher: OnceLock<Matcher>,
 }
 
@@ -52,14 +58,25 @@ macro_rules! phrases {
                 _align: [],
                 bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/quality-", $stem, ".rev.dfa")),
             },
+            forward_dfa: OnceLock::new(),
             matcher: OnceLock::new(),
         }
     };
 }
 
 impl Phrases {
+    fn forward(&self) -> Option<&DFA<&'static [u32]>> {
+        self.forward_dfa
+            .get_or_init(|| {
+                DFA::from_bytes(&self.forward.bytes)
+                    .ok()
+                    .map(|(dfa, _)| dfa)
+            })
+            .as_ref()
+    }
+
     fn stored(&self) -> Option<DfaRegex<DFA<&'static [u32]>>> {
-        let (forward, _) = DFA::from_bytes(&self.forward.bytes).ok()?;
+        let forward = self.forward()?.clone();
         let (reverse, _) = DFA::from_bytes(&self.reverse.bytes).ok()?;
         Some(DfaRegex::builder().build_from_dfas(forward, reverse))
     }
@@ -87,6 +104,10 @@ impl Phrases {
     }
 
     fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        // Most texts have no match, which the forward DFA alone tells.
+        if !self.is_match(text) {
+            return None;
+        }
         match self.matcher() {
             // Without Unicode word boundaries a DFA search cannot fail.
             Matcher::Stored(dfa) => dfa
@@ -99,7 +120,16 @@ impl Phrases {
     }
 
     fn is_match(&self, text: &str) -> bool {
-        self.find(text).is_some()
+        // The search stops at the first match it sees.
+        if let Some(dfa) = self.forward()
+            && let Ok(found) = dfa.try_search_fwd(&Input::new(text).earliest(true))
+        {
+            return found.is_some();
+        }
+        match self.matcher() {
+            Matcher::Stored(dfa) => dfa.is_match(text),
+            Matcher::Compiled(regex) => regex.is_match(text),
+        }
     }
 }
 
@@ -107,11 +137,11 @@ static CONTRADICTION: Phrases = phrases!(patterns::CONTRADICTION, "contradiction
 static REASON: Phrases = phrases!(patterns::REASON, "reason");
 static SPECIFICS: Phrases = phrases!(patterns::SPECIFICS, "specifics");
 
-/// Loads the stored DFAs ahead of their use: `app` calls it on a spare core while the
+/// Loads the forward DFAs ahead of their use: `app` calls it on a spare core while the
 /// answers are read.
 pub fn warm_up() {
     for phrases in [&CONTRADICTION, &REASON, &SPECIFICS] {
-        phrases.matcher();
+        phrases.forward();
     }
 }
 
@@ -325,9 +355,30 @@ mod tests {
                     .try_search(&Input::new(text))
                     .unwrap()
                     .map(|m| m.range());
-                assert_eq!(found, compiled.find(text).map(|m| m.range()), "{text}");
+                let expected = compiled.find(text).map(|m| m.range());
+                assert_eq!(found, expected, "{text}");
+                // What the checks call: the forward DFA first, the pair only on a match.
+                assert_eq!(phrases.find(text), expected, "{text}");
+                assert_eq!(phrases.is_match(text), expected.is_some(), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn the_reverse_automaton_loads_only_for_a_text_that_matches() {
+        // Its own copy, which no other test has used.
+        static PHRASES: Phrases = phrases!(patterns::CONTRADICTION, "contradiction");
+        let phrases = &PHRASES;
+        assert!(!phrases.is_match("Drift is monitored hourly by Evidently."));
+        assert_eq!(
+            phrases.find("Drift is monitored hourly by Evidently."),
+            None
+        );
+        assert!(phrases.forward_dfa.get().is_some());
+        assert!(phrases.matcher.get().is_none());
+        let text = "Drift monitoring is planned for Q3.";
+        assert_eq!(phrases.find(text).map(|r| &text[r]), Some("is planned"));
+        assert!(matches!(phrases.matcher.get(), Some(Matcher::Stored(_))));
     }
 
     #[test]
