@@ -257,7 +257,7 @@ fn prepare(
         Some(guess) => {
             let (send, receive) = mpsc::sync_channel(1);
             let (choice, name, shared) = (guess.clone(), source.name.clone(), cache.clone());
-            std::thread::spawn(move || {
+            crate::par::spawn_helper(move || {
                 let loaded = load_checklist(&choice, &name, &shared);
                 let warm = match &loaded {
                     Ok((checklist, true)) => Some(WarmUp::new(checklist, &shared)),
@@ -404,7 +404,7 @@ fn resolve_checklist(
     if fresh {
         let warm = WarmUp::new(&checklist, cache);
         // Detached: the process may end first, which is fine.
-        std::thread::spawn(move || warm.run());
+        crate::par::spawn_helper(move || warm.run());
     }
     Ok(checklist)
 }
