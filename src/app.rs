@@ -378,12 +378,15 @@ fn guess_checklist(
         } else {
             text.find("\nanswers:")? + 1
         };
-        // A long head would be parsed twice for little gain.
-        if end > 64 * 1024 {
-            return None;
+        match named_in_head(&text[..end]) {
+            Some(named) => named,
+            // A long head would be parsed twice for little gain.
+            None if end > 64 * 1024 => return None,
+            None => {
+                let head: AnswerFile = yaml::from_str(&text[..end]).ok()?;
+                validate::named_checklists(&head).ok()?
+            }
         }
-        let head: AnswerFile = yaml::from_str(&text[..end]).ok()?;
-        validate::named_checklists(&head).ok()?
     } else {
         Vec::new()
     };
@@ -391,6 +394,40 @@ fn guess_checklist(
     // Loaded already, or being loaded by another thread: parse first, as usual.
     let loaded = cache.loaded.try_lock().ok()?;
     (!loaded.contains_key(&choice.key())).then_some(choice)
+}
+
+/// What the head of an answer file names in `checklist:` when that is one plain scalar on
+/// its own line (`checklist: ai-risk-control@1.0`) or absent, read without parsing the
+/// YAML; `None` for any other form. Only a guess, which the parse of the whole file
+/// confirms before it is used, so that the head is not parsed twice.
+fn named_in_head(head: &str) -> Option<Vec<Spec>> {
+    let mut named = None;
+    for line in head.lines() {
+        let Some(rest) = line.strip_prefix("checklist:") else {
+            continue;
+        };
+        let value = rest.trim();
+        let value = match value.find(" #").or_else(|| value.find("\t#")) {
+            Some(comment) => value[..comment].trim_end(),
+            None => value,
+        };
+        // A name or a path, and a string to YAML: not a number, boolean or null.
+        let plain = (value.starts_with(|c: char| c.is_ascii_alphabetic())
+            || value.starts_with("./")
+            || value.starts_with("../")
+            || value.starts_with('/'))
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._@/-".contains(c))
+            && !["true", "false", "null"]
+                .iter()
+                .any(|word| value.eq_ignore_ascii_case(word));
+        if !plain || named.is_some() {
+            return None;
+        }
+        named = Some(Spec::parse(value));
+    }
+    Some(named.into_iter().collect())
 }
 
 /// The checklist of a [`Choice`], from the cache or loaded into it (once: under the lock).
@@ -916,4 +953,46 @@ fn diff(args: &cli::DiffArgs, ctx: &Ctx) -> Result<u8> {
     let text = crate::report::diff(&old_assessment, &new_assessment, args.format)?;
     output::stdout(&text)?;
     Ok(exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whenever the line scan answers, it answers as parsing the head does.
+    #[test]
+    fn the_checklist_read_from_the_head_is_the_one_the_parse_finds() {
+        let heads = [
+            "",
+            "project:\n  name: Fraud model\n",
+            "checklist: ai-risk-control\n",
+            "checklist: ai-risk-control@1.0  # the default\nproject:\n  name: X\n",
+            "# checklist: commented out\nchecklist: genai-addendum\t# tab, then a comment\n",
+            "checklist: ./ours.yaml\n",
+            "checklist: ../shared/ours.yml\n",
+            "checklist: /etc/airisk/ours.yaml\n",
+        ];
+        for head in heads {
+            let scanned = named_in_head(head).unwrap_or_else(|| panic!("{head:?}"));
+            let file: AnswerFile = yaml::from_str(head).unwrap_or_else(|e| panic!("{e}"));
+            let parsed = validate::named_checklists(&file).unwrap_or_else(|d| panic!("{d:?}"));
+            assert_eq!(scanned, parsed, "{head:?}");
+        }
+        // Anything else is left to the parser.
+        for head in [
+            "checklist: \"ai-risk-control\"\n",
+            "checklist: 'ai-risk-control'\n",
+            "checklist: [ai-risk-control, genai-addendum]\n",
+            "checklist:\n  - ai-risk-control\n",
+            "checklist: 1.0\n",
+            "checklist: null\n",
+            "checklist: True\n",
+            "checklist: .inf\n",
+            "checklist: our list.yaml\n",
+            "checklist: &name ai-risk-control\n",
+            "checklist: a\nchecklist: b\n",
+        ] {
+            assert_eq!(named_in_head(head), None, "{head:?}");
+        }
+    }
 }
