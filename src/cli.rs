@@ -42,7 +42,10 @@ pub enum ColorChoice {
     Never,
 }
 
+// Each subcommand's arguments are built only when it is the one run (or help or
+// completions need them all): building all eleven was half of parsing the command line.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// List the built-in checklists: id, version, title, number of questions.
     #[command(after_help = "Example:\n  airisk checklists")]
@@ -132,7 +135,8 @@ pub enum ShowFormat {
     Json,
 }
 
-/// Checklist selection shared by the commands that read answer files.
+// Checklist selection shared by the commands that read answer files. A plain comment: a
+// doc comment would become the `about` of every command that flattens it.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ChecklistArg {
     /// Checklist to use instead of the answer file's `checklist:` field: a built-in id,

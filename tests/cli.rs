@@ -163,6 +163,16 @@ fn help_has_examples_and_version_works() {
             sub.stdout.contains("Example"),
             "{command} --help has examples"
         );
+        // A command's help opens with the line that describes it in the list.
+        let listed = r
+            .stdout
+            .lines()
+            .find_map(|line| {
+                let rest = line.trim_start().strip_prefix(command)?.strip_prefix(' ')?;
+                Some(rest.trim())
+            })
+            .unwrap_or_else(|| panic!("{command} is listed"));
+        assert_eq!(sub.stdout.lines().next(), Some(listed), "{command}");
     }
     assert!(
         !r.stdout.contains("generate"),
