@@ -137,8 +137,15 @@ mod tests {
         };
         let (cpu, moved_to, before, after) = std::thread::spawn(|| {
             let before = sched_getaffinity(None).unwrap();
-            let cpu = sched_getcpu();
-            let moved_to = leave(Some(cpu));
+            // The scheduler may move the thread between reading its CPU here and `leave`
+            // reading it again, and `leave` then has nothing to do: try again.
+            let (cpu, moved_to) = (0..100)
+                .map(|_| {
+                    let cpu = sched_getcpu();
+                    (cpu, leave(Some(cpu)))
+                })
+                .find(|(_, moved_to)| moved_to.is_some())
+                .unwrap_or_else(|| (sched_getcpu(), None));
             (cpu, moved_to, before, sched_getaffinity(None).unwrap())
         })
         .join()
