@@ -402,10 +402,23 @@ fn guess_checklist(
 /// confirms before it is used, so that the head is not parsed twice.
 fn named_in_head(head: &str) -> Option<Vec<Spec>> {
     let mut named = None;
-    for line in head.lines() {
+    let mut lines = head.lines().peekable();
+    while let Some(line) = lines.next() {
         let Some(rest) = line.strip_prefix("checklist:") else {
+            // The key written another way (quoted, spaced, after a byte-order mark).
+            let bare = line.trim_start_matches(['\u{feff}', '"', '\'', ' ', '\t', '?']);
+            if bare.starts_with("checklist") {
+                return None;
+            }
             continue;
         };
+        // A plain scalar may go on over indented lines.
+        if lines
+            .peek()
+            .is_some_and(|next| next.starts_with([' ', '\t']) && !next.trim().is_empty())
+        {
+            return None;
+        }
         let value = rest.trim();
         let value = match value.find(" #").or_else(|| value.find("\t#")) {
             Some(comment) => value[..comment].trim_end(),
@@ -991,6 +1004,11 @@ mod tests {
             "checklist: our list.yaml\n",
             "checklist: &name ai-risk-control\n",
             "checklist: a\nchecklist: b\n",
+            "\u{feff}checklist: genai-addendum\n",
+            "\"checklist\": genai-addendum\n",
+            "'checklist': genai-addendum\n",
+            "checklist : genai-addendum\n",
+            "checklist: ai-risk-control\n  @1.0\n",
         ] {
             assert_eq!(named_in_head(head), None, "{head:?}");
         }

@@ -127,7 +127,7 @@ impl Phrases {
             return found.is_some();
         }
         match self.matcher() {
-            Matcher::Stored(dfa) => dfa.is_match(text),
+            Matcher::Stored(dfa) => dfa.try_search(&Input::new(text)).ok().flatten().is_some(),
             Matcher::Compiled(regex) => regex.is_match(text),
         }
     }

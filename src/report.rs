@@ -73,7 +73,9 @@ pub fn render(
 ) -> Result<String> {
     // Sized for the whole report up front: grown from minijinja's guess (twice the
     // template) the text would be copied at every doubling, into fresh pages each time.
-    let mut out = Vec::with_capacity(size_hint(assessment));
+    // Only reserved, never touched; under a tight address-space limit it is skipped.
+    let mut out = Vec::new();
+    let _ = out.try_reserve_exact(size_hint(assessment));
     render_to(assessment, format, template, &mut out)?;
     // minijinja writes `str` pieces only.
     String::from_utf8(out).map_err(|_| anyhow!("the report is not valid UTF-8"))
