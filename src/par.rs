@@ -30,11 +30,7 @@ fn cores() -> usize {
 pub fn spawn_helper<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> std::thread::JoinHandle<T> {
-    let cpu = current_cpu();
-    let handle = std::thread::spawn(move || {
-        let _ = leave(cpu);
-        f()
-    });
+    let handle = std::thread::spawn(off_this_cpu(f));
     std::thread::yield_now();
     handle
 }
@@ -44,13 +40,18 @@ pub fn spawn_scoped_helper<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     f: impl FnOnce() -> T + Send + 'scope,
 ) -> std::thread::ScopedJoinHandle<'scope, T> {
-    let cpu = current_cpu();
-    let handle = scope.spawn(move || {
-        let _ = leave(cpu);
-        f()
-    });
+    let handle = scope.spawn(off_this_cpu(f));
     std::thread::yield_now();
     handle
+}
+
+/// `f`, first moving the thread that runs it off the calling thread's CPU.
+fn off_this_cpu<T>(f: impl FnOnce() -> T) -> impl FnOnce() -> T {
+    let cpu = current_cpu();
+    move || {
+        let _ = leave(cpu);
+        f()
+    }
 }
 
 /// The CPU the calling thread runs on, if the platform says.
