@@ -160,12 +160,20 @@ fn store_rule_dfas(
             "    Stored {{ pattern: {pattern:?}, ignore_case: {ignore_case}, scope: Scope::{scope:?}, \
              needles: {needles}, \
              bytes: &AlignAs {{ _align: [], bytes: *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\")) }}, \
-             dfa: OnceLock::new() }},"
+             dfa: &LOADED[{slot}] }},",
+            slot = count - 1
         )?;
     }
+    // The loaded DFAs apart from the table: the table holds pointers, which start-up
+    // relocates (writing every page of it), while the slots start zeroed and cost nothing
+    // until a DFA is loaded.
     std::fs::write(
         out.join("rule-dfas.rs"),
-        format!("static STORED: [Stored; {count}] = [\n{table}];\n"),
+        format!(
+            "static STORED: [Stored; {count}] = [\n{table}];\n\
+             static LOADED: [OnceLock<Option<DFA<&'static [u32]>>>; {count}] = \
+             [const {{ OnceLock::new() }}; {count}];\n"
+        ),
     )?;
     Ok(())
 }

@@ -23,7 +23,8 @@ pub struct Stored {
     /// The pattern's literals ([`super::prefilter::Prefilter::new`], found by `build.rs`).
     pub needles: Option<&'static [&'static str]>,
     bytes: &'static AlignAs<[u8], u32>,
-    dfa: OnceLock<Option<DFA<&'static [u32]>>>,
+    /// A slot of `LOADED`, beside the table (see `build.rs`).
+    dfa: &'static OnceLock<Option<DFA<&'static [u32]>>>,
 }
 
 impl std::fmt::Debug for Stored {
@@ -59,7 +60,7 @@ impl Stored {
 }
 
 // `static STORED: [Stored; N]`: every stored DFA, sorted by pattern (then ignore-case)
-// for `find`.
+// for `find`; and `static LOADED`, their slots once loaded.
 include!(concat!(env!("OUT_DIR"), "/rule-dfas.rs"));
 
 /// The stored DFA of a built-in pattern, if it has one.
