@@ -61,6 +61,10 @@ pub fn run() -> ExitCode {
     };
     match app::run(&cli) {
         Ok(code) => ExitCode::from(code),
+        // Ctrl-C during a write: nothing was written, and there is nothing to say.
+        Err(err) if err.downcast_ref::<output::Interrupted>().is_some() => {
+            output::end_interrupted()
+        }
         Err(err) => {
             output::stderr(&format!("error: {err:#}\n"));
             ExitCode::from(exit::ERROR)

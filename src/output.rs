@@ -5,7 +5,8 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 
@@ -27,33 +28,58 @@ pub fn stderr(text: &str) {
     let _ = err.flush();
 }
 
-/// Temporary files being written, removed by the Ctrl-C handler.
-static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-static HANDLER: Once = Once::new();
+/// What [`write_file`] and [`write_file_with`] return when Ctrl-C came while they wrote:
+/// the file was left as it was and the temporary one removed. The process should then end
+/// as interrupted ([`end_interrupted`]).
+#[derive(Debug)]
+pub struct Interrupted;
 
-/// On Ctrl-C, remove temporary files in flight and exit 130, as a shell expects.
-fn install_interrupt_handler() {
-    HANDLER.call_once(|| {
-        // If a handler cannot be installed, the default action still never leaves a
-        // partial *output* file (the rename has not happened); only a temporary one.
-        let _ = ctrlc::set_handler(|| {
-            if let Ok(paths) = IN_FLIGHT.lock() {
-                for path in paths.iter() {
-                    let _ = std::fs::remove_file(path);
-                }
-            }
-            std::process::exit(130);
-        });
-    });
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
 }
 
-fn track(path: &Path, add: bool) {
-    if let Ok(mut paths) = IN_FLIGHT.lock() {
-        if add {
-            paths.push(path.to_path_buf());
-        } else {
-            paths.retain(|p| p != path);
+impl std::error::Error for Interrupted {}
+
+/// Set by Ctrl-C (SIGINT) once a file write has begun; `None` if that cannot be arranged.
+/// Until then, Ctrl-C ends the process at once, which is right: no file is open yet. A
+/// flag, rather than a handler that cleans up, needs no thread, and the writer that sees
+/// it knows what to remove.
+fn interrupt_flag() -> Option<&'static AtomicBool> {
+    static FLAG: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
+            .ok()
+            .map(|_| flag)
+    })
+    .as_deref()
+}
+
+/// Ends the process as Ctrl-C would have, after a write stopped for it: by the signal
+/// itself where that works (a calling shell then stops too), else with status 130.
+pub fn end_interrupted() -> std::process::ExitCode {
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGINT);
+    std::process::ExitCode::from(130)
+}
+
+/// A writer that fails once `stop` is set: a long write ends at its next chunk.
+struct StopWhen<'a, W> {
+    inner: W,
+    stop: &'a AtomicBool,
+}
+
+impl<W: Write> Write for StopWhen<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other(Interrupted));
         }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -73,6 +99,19 @@ pub fn write_file_with(
     inputs: &[PathBuf],
     force: bool,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let never = AtomicBool::new(false);
+    let stop = interrupt_flag().unwrap_or(&never);
+    write_file_stopping(path, inputs, force, fill, stop)
+}
+
+/// [`write_file_with`], stopping with [`Interrupted`] once `stop` is set.
+fn write_file_stopping(
+    path: &Path,
+    inputs: &[PathBuf],
+    force: bool,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    stop: &AtomicBool,
 ) -> Result<()> {
     let shown = path.display();
     let dir = match path.parent() {
@@ -98,20 +137,16 @@ pub fn write_file_with(
             bail!("{shown} already exists; use --force to overwrite it");
         }
     }
-    install_interrupt_handler();
-    // The path is tracked before the file exists, so an interrupt at any moment finds it.
+    // Dropped on any error or interrupt, the temporary file removes itself. Opened here
+    // rather than by tempfile, which would make it readable by its owner only.
     let mut temp = tempfile::Builder::new()
         .prefix(".airisk-")
         .suffix(".tmp")
         .make_in(dir, |candidate| {
-            track(candidate, true);
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(candidate)
-                .inspect_err(|_| {
-                    track(candidate, false);
-                })
         })
         .with_context(|| {
             format!(
@@ -119,26 +154,32 @@ pub fn write_file_with(
                 dir.display()
             )
         })?;
-    let temp_path = temp.path().to_path_buf();
     // No fsync: a report is made again in milliseconds, while a flush to disk costs
     // about as much as the rest of a small run. The rename still means a reader, or an
     // interrupted run, never sees half a file.
     let written = {
-        let mut writer = io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+        let stopping = StopWhen {
+            inner: temp.as_file_mut(),
+            stop,
+        };
+        let mut writer = io::BufWriter::with_capacity(1 << 16, stopping);
         fill(&mut writer).and_then(|()| {
             writer
                 .flush()
                 .with_context(|| format!("cannot write {shown}"))
         })
     };
-    let result = written.and_then(|()| {
+    // Whatever `fill` made of the writer's error, and also when Ctrl-C came after the
+    // last chunk: the old file stays.
+    if stop.load(Ordering::Relaxed) {
+        return Err(Interrupted.into());
+    }
+    written.and_then(|()| {
         temp.persist(path)
             .map(drop)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {shown}"))
-    });
-    track(&temp_path, false);
-    result
+    })
 }
 
 #[cfg(test)]
@@ -167,6 +208,46 @@ mod tests {
         assert_eq!(std::fs::read(&out).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn an_interrupt_during_a_write_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.html");
+        std::fs::write(&out, "old").unwrap();
+        let chunk = vec![b'x'; 100 << 10];
+        // Ctrl-C half-way, and Ctrl-C after the last chunk: the same outcome.
+        for half_way in [true, false] {
+            let stop = AtomicBool::new(false);
+            let err = write_file_stopping(
+                &out,
+                &[],
+                true,
+                |w| {
+                    w.write_all(&chunk)?;
+                    if half_way {
+                        stop.store(true, Ordering::Relaxed);
+                        // The writer fails from here on, whatever `fill` makes of that.
+                        let stopped = w.write_all(&chunk).and_then(|()| w.flush());
+                        assert!(stopped.is_err());
+                        return Ok(());
+                    }
+                    w.write_all(&chunk)?;
+                    stop.store(true, Ordering::Relaxed);
+                    Ok(())
+                },
+                &stop,
+            )
+            .unwrap_err();
+            assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:#}");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+            let left = std::fs::read_dir(dir.path()).unwrap().count();
+            assert_eq!(left, 1, "the temporary file is removed");
+        }
+        // Not stopped: written whole.
+        let stop = AtomicBool::new(false);
+        write_file_stopping(&out, &[], true, |w| Ok(w.write_all(&chunk)?), &stop).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), chunk);
     }
 
     #[test]

@@ -350,3 +350,67 @@ fn interrupted_report_leaves_no_partial_file() {
         .collect();
     assert!(temps.is_empty(), "temporary files left: {temps:?}");
 }
+
+/// Ctrl-C (SIGINT) at any moment leaves the previous report and no temporary file, and
+/// ends the process by the signal, so a calling shell stops too: before the report is
+/// written (the default action) and while it is (the writer stops at its next chunk).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_the_old_report_and_nothing_else() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    // Large enough that writing its report takes a good part of a second here.
+    let made = run(airisk().arg("generate").arg("20000").arg(dir.path()));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let out = dir.path().join("report.html");
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".airisk-"))
+    };
+    for during_write in [false, true] {
+        std::fs::write(&out, "old report").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_airisk"))
+            .arg("report")
+            .arg(dir.path().join("answers.yaml"))
+            .args(["--format", "html", "-o"])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if during_write {
+            // The temporary file appears when the write begins.
+            let started = std::time::Instant::now();
+            while !temporary() {
+                assert!(
+                    child.try_wait().unwrap().is_none(),
+                    "the report was written before the test could interrupt it"
+                );
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "no write began"
+                );
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.signal(),
+            Some(2),
+            "ended by SIGINT (during the write: {during_write}): {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "nothing to say on Ctrl-C");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old report");
+        assert!(!temporary(), "the temporary file is removed");
+    }
+}
