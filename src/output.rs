@@ -42,19 +42,42 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-/// Set by Ctrl-C (SIGINT) once a file write has begun; `None` if that cannot be arranged.
-/// Until then, Ctrl-C ends the process at once, which is right: no file is open yet. A
-/// flag, rather than a handler that cleans up, needs no thread, and the writer that sees
-/// it knows what to remove.
+/// Set by Ctrl-C (SIGINT) once a file write has begun; `None` if that cannot be arranged,
+/// or if SIGINT is ignored (as `nohup` and background jobs of a script leave it), which a
+/// handler would undo. Until then, Ctrl-C ends the process at once, which is right: no
+/// file is open yet. A flag, rather than a handler that cleans up, needs no thread, and
+/// the writer that sees it knows what to remove.
 fn interrupt_flag() -> Option<&'static AtomicBool> {
     static FLAG: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
     FLAG.get_or_init(|| {
+        if sigint_ignored() {
+            return None;
+        }
         let flag = Arc::new(AtomicBool::new(false));
         signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
             .ok()
             .map(|_| flag)
     })
     .as_deref()
+}
+
+/// Whether this process ignores SIGINT, as it was started. Linux says in
+/// /proc/self/status (`SigIgn`, a hexadecimal mask with bit N-1 for signal N); elsewhere
+/// the answer is no, and a write can be interrupted as if it were not ignored.
+pub fn sigint_ignored() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+            return false;
+        };
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("SigIgn:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|mask| mask & (1 << (signal_hook::consts::SIGINT - 1)) != 0)
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
 }
 
 /// Ends the process as Ctrl-C would have, after a write stopped for it: by the signal

@@ -354,6 +354,8 @@ fn interrupted_report_leaves_no_partial_file() {
 /// Ctrl-C (SIGINT) at any moment leaves the previous report and no temporary file, and
 /// ends the process by the signal, so a calling shell stops too: before the report is
 /// written (the default action) and while it is (the writer stops at its next chunk).
+/// Where the tests run with SIGINT ignored (a background job of a script), airisk
+/// inherits that and writes the whole report.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_leaves_the_old_report_and_nothing_else() {
@@ -370,9 +372,19 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .filter_map(Result::ok)
             .any(|e| e.file_name().to_string_lossy().starts_with(".airisk-"))
     };
-    for during_write in [false, true] {
+    // (Ctrl-C while the report is written, SIGINT ignored as airisk starts)
+    for (during_write, ignored) in [(false, false), (true, false), (true, true)] {
         std::fs::write(&out, "old report").unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_airisk"))
+        let mut command = if ignored {
+            // The shell ignores SIGINT and hands that on to what it runs.
+            let mut sh = Command::new("sh");
+            sh.args(["-c", "trap '' INT; exec \"$0\" \"$@\""])
+                .arg(env!("CARGO_BIN_EXE_airisk"));
+            sh
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_airisk"))
+        };
+        let mut child = command
             .arg("report")
             .arg(dir.path().join("answers.yaml"))
             .args(["--format", "html", "-o"])
@@ -402,6 +414,14 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .unwrap();
         assert!(kill.success());
         let output = child.wait_with_output().unwrap();
+        if ignored || airisk::output::sigint_ignored() {
+            // Ignored means ignored, also while the file is written.
+            assert!(output.status.success(), "{:?}", output.status);
+            let text = std::fs::read_to_string(&out).unwrap();
+            assert!(text.trim_end().ends_with("</html>"), "the whole report");
+            assert!(!temporary());
+            continue;
+        }
         assert_eq!(
             output.status.signal(),
             Some(2),
