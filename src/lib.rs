@@ -60,6 +60,9 @@ pub fn run() -> ExitCode {
         }
     };
     match app::run(&cli) {
+        // Ctrl-C after the last chunk was written: the file is whole, the process still
+        // ends as interrupted.
+        Ok(_) if output::interrupted() => output::end_interrupted(),
         Ok(code) => ExitCode::from(code),
         // Ctrl-C during a write: nothing was written, and there is nothing to say.
         Err(err) if err.downcast_ref::<output::Interrupted>().is_some() => {

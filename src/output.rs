@@ -42,23 +42,25 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
+static INTERRUPT: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
+
 /// Set by Ctrl-C (SIGINT) once a file write has begun; `None` if that cannot be arranged,
 /// or if SIGINT is ignored (as `nohup` and background jobs of a script leave it), which a
 /// handler would undo. Until then, Ctrl-C ends the process at once, which is right: no
 /// file is open yet. A flag, rather than a handler that cleans up, needs no thread, and
 /// the writer that sees it knows what to remove.
 fn interrupt_flag() -> Option<&'static AtomicBool> {
-    static FLAG: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
-    FLAG.get_or_init(|| {
-        if sigint_ignored() {
-            return None;
-        }
-        let flag = Arc::new(AtomicBool::new(false));
-        signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
-            .ok()
-            .map(|_| flag)
-    })
-    .as_deref()
+    INTERRUPT
+        .get_or_init(|| {
+            if sigint_ignored() {
+                return None;
+            }
+            let flag = Arc::new(AtomicBool::new(false));
+            signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
+                .ok()
+                .map(|_| flag)
+        })
+        .as_deref()
 }
 
 /// Whether this process ignores SIGINT, as it was started. Linux says in
@@ -80,9 +82,20 @@ pub fn sigint_ignored() -> bool {
     false
 }
 
-/// Ends the process as Ctrl-C would have, after a write stopped for it: by the signal
-/// itself where that works (a calling shell then stops too), else with status 130.
+/// Whether Ctrl-C came since a file write began (the write itself may have finished);
+/// never, if no write began.
+pub fn interrupted() -> bool {
+    INTERRUPT
+        .get()
+        .and_then(Option::as_deref)
+        .is_some_and(|flag| flag.load(Ordering::Relaxed))
+}
+
+/// Ends the process as Ctrl-C would have, after a write stopped for it: on Unix by the
+/// signal itself (a calling shell then stops too), else with status 130. (On Windows,
+/// signal-hook's emulation ends in `abort`.)
 pub fn end_interrupted() -> std::process::ExitCode {
+    #[cfg(unix)]
     let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGINT);
     std::process::ExitCode::from(130)
 }
