@@ -275,7 +275,7 @@ fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> 
         Ok(ruleset) => checklist.ruleset = ruleset,
         Err(diagnostics) => {
             return Err(LoadError::Invalid {
-                source: Box::new(Loaded { checklist }.into_source()),
+                source: Box::new(checklist.sources.swap_remove(0)),
                 diagnostics,
             });
         }

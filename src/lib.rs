@@ -59,15 +59,14 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match app::run(&cli) {
-        // Ctrl-C after the last chunk was written: the file is whole, the process still
-        // ends as interrupted.
-        Ok(_) if output::interrupted() => output::end_interrupted(),
+    let result = app::run(&cli);
+    // Ctrl-C during a file write (the old file stays) or after its last chunk (the new one
+    // is whole): the process ends as interrupted, with nothing to say.
+    if output::interrupted() {
+        return output::end_interrupted();
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
-        // Ctrl-C during a write: nothing was written, and there is nothing to say.
-        Err(err) if err.downcast_ref::<output::Interrupted>().is_some() => {
-            output::end_interrupted()
-        }
         Err(err) => {
             output::stderr(&format!("error: {err:#}\n"));
             ExitCode::from(exit::ERROR)

@@ -29,8 +29,8 @@ pub fn stderr(text: &str) {
 }
 
 /// What [`write_file`] and [`write_file_with`] return when Ctrl-C came while they wrote:
-/// the file was left as it was and the temporary one removed. The process should then end
-/// as interrupted ([`end_interrupted`]).
+/// the file was left as it was and the temporary one removed. [`interrupted`] then says
+/// so too, and the process should end as interrupted ([`end_interrupted`]).
 #[derive(Debug)]
 pub struct Interrupted;
 
