@@ -372,7 +372,13 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
             findings: per_question[ordinal],
         });
     }
+    // `questions` is in checklist order, so each section's questions are the next run of
+    // it. Two combined checklists may both have a section `data`: matched by id, each
+    // would count the other's questions too.
+    let mut rest = questions.as_slice();
     for (si, section) in checklist.sections.iter().enumerate() {
+        let (own, after) = rest.split_at(section.questions.len().min(rest.len()));
+        rest = after;
         let mut summary = SectionSummary {
             id: &section.id,
             title: &section.title,
@@ -390,10 +396,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
         let mut credit_sum = 0.0;
         let mut weight_sum = 0.0;
         let mut points_sum = 0.0;
-        for result in questions
-            .iter()
-            .filter(|q| q.section == section.id.as_str())
-        {
+        for result in own {
             match result.response.answer {
                 AnswerValue::Y => summary.y += 1,
                 AnswerValue::N => summary.n += 1,
