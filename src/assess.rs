@@ -105,6 +105,8 @@ pub struct Finding<'c> {
     /// Index into `questions`, for templates that link a finding to its answer.
     #[serde(rename = "index")]
     pub ordinal: usize,
+    /// Index into `sections`: combined checklists may share a section id.
+    pub section_index: usize,
 }
 
 /// Per-section summary.
@@ -322,6 +324,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
                     column,
                 },
                 ordinal: rule.anchor.ordinal,
+                section_index: rule.anchor.section,
             }
         })
         .collect();

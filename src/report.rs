@@ -168,14 +168,31 @@ fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
 
 /// At most `max` characters, cut at a word and marked with an ellipsis.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let flat = one_line(text);
-    if flat.chars().count() <= max {
+    // The text on one line, as `one_line` gives it, but only as far as the cut: a report
+    // takes an excerpt of every finding's answer, and the answers run long.
+    let mut flat = String::with_capacity(text.len().min(max.saturating_mul(4)) + 1);
+    let mut chars = 0;
+    let mut long = false;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            long = true;
+            break;
+        }
+    }
+    if !long {
         return flat;
     }
-    let cut: String = flat.chars().take(max).collect();
+    let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
+    let cut = &flat[..end];
     let cut = match cut.rfind(' ') {
         Some(space) if space > max / 2 => &cut[..space],
-        _ => cut.as_str(),
+        _ => cut,
     };
     format!("{}…", cut.trim_end())
 }
@@ -439,5 +456,33 @@ mod tests {
     fn excerpt_cuts_at_a_word() {
         assert_eq!(excerpt("short", 10), "short");
         assert_eq!(excerpt("one two three four five", 12), "one two…");
+        assert_eq!(excerpt("  one\n two  ", 7), "one two");
+        assert_eq!(excerpt("one two", 6), "one tw…");
+        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+        assert_eq!(excerpt("", 4), "");
+    }
+
+    /// The excerpt as first written: the whole text on one line, then cut.
+    fn excerpt_of_whole(text: &str, max: usize) -> String {
+        let flat = one_line(text);
+        if flat.chars().count() <= max {
+            return flat;
+        }
+        let cut: String = flat.chars().take(max).collect();
+        let cut = match cut.rfind(' ') {
+            Some(space) if space > max / 2 => &cut[..space],
+            _ => cut.as_str(),
+        };
+        format!("{}…", cut.trim_end())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn excerpt_stops_early_but_cuts_where_the_whole_text_would(
+            text in "[a-zé →\t\n]{0,60}",
+            max in 0_usize..40,
+        ) {
+            proptest::prop_assert_eq!(excerpt(&text, max), excerpt_of_whole(&text, max));
+        }
     }
 }

@@ -244,4 +244,41 @@ fn combined_checklists_that_share_section_ids_count_each_question_once() {
     }
     assert_eq!(v["totals"]["questions"], questions);
     assert_eq!(v["totals"]["n"], questions, "{}", v["totals"]);
+    // Each finding points at its own section, not the first with the same id.
+    let findings = v["findings"].as_array().unwrap();
+    let mut checklists = std::collections::BTreeSet::new();
+    for f in findings {
+        let section = &sections[usize::try_from(f["section_index"].as_u64().unwrap()).unwrap()];
+        assert_eq!(section["id"], f["section"], "{f}");
+        let prefix = if section["checklist"] == "ml-test-score" {
+            "mlts-"
+        } else {
+            ""
+        };
+        assert!(f["question"].as_str().unwrap().starts_with(prefix), "{f}");
+        checklists.insert(section["checklist"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(checklists.len(), 2, "findings in both checklists");
+    // The reports name that section, with its checklist.
+    let md = run(airisk()
+        .arg("report")
+        .arg(&file)
+        .args(["--format", "markdown"]));
+    assert!(
+        md.stdout.contains(
+            "- **Question:** [mlts-data-5](#mlts-data-5) (answer in the appendix)\n\
+             - **Section:** Tests for features and data (ml-test-score)\n"
+        ),
+        "{}",
+        md.stdout
+    );
+    let html = run(airisk().arg("report").arg(&file).args(["--format", "html"]));
+    assert!(
+        html.stdout.contains(
+            "<code>mlts-data-5</code></a></dd></div>\n\
+             <div><dt>Section</dt><dd>Tests for features and data (ml-test-score)</dd></div>"
+        ),
+        "{}",
+        html.stdout
+    );
 }
