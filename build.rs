@@ -115,9 +115,20 @@ fn store_rule_dfas(
     use regex_automata::dfa::{StartKind, dense};
     let mut table = String::new();
     let mut count = 0;
+    // Patterns with a scope but no stored DFA, compiled at run time without Unicode for
+    // the texts the scope covers: their scope is worked out here, not on every run.
+    let mut scope_only = String::new();
+    let mut scope_only_count = 0;
     for (index, (pattern, ignore_case)) in patterns.iter().enumerate() {
         let Some(scope) = scope::Scope::of(pattern, *ignore_case) else {
             continue;
+        };
+        let mut unstored = || {
+            scope_only_count += 1;
+            writeln!(
+                scope_only,
+                "    ({pattern:?}, {ignore_case}, Scope::{scope:?}),"
+            )
         };
         let built = dense::Builder::new()
             .configure(
@@ -134,7 +145,10 @@ fn store_rule_dfas(
                     .utf8(false),
             )
             .build(pattern);
-        let Ok(dfa) = built else { continue };
+        let Ok(dfa) = built else {
+            unstored()?;
+            continue;
+        };
         let (bytes, pad) = if little {
             dfa.to_bytes_little_endian()
         } else {
@@ -142,6 +156,7 @@ fn store_rule_dfas(
         };
         let bytes = &bytes[pad..];
         if bytes.len() > RULE_DFA_LIMIT {
+            unstored()?;
             continue;
         }
         count += 1;
@@ -172,7 +187,8 @@ fn store_rule_dfas(
         format!(
             "static STORED: [Stored; {count}] = [\n{table}];\n\
              static LOADED: [OnceLock<Option<DFA<&'static [u32]>>>; {count}] = \
-             [const {{ OnceLock::new() }}; {count}];\n"
+             [const {{ OnceLock::new() }}; {count}];\n\
+             static SCOPE_ONLY: [(&str, bool, Scope); {scope_only_count}] = [\n{scope_only}];\n"
         ),
     )?;
     Ok(())

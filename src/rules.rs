@@ -500,6 +500,31 @@ fn field(at: &DocPath, key: &str) -> DocPath {
 /// checklist: 11 ms down to 3.5 ms); on elaborations of a few hundred characters the lazy
 /// DFA needs no prefilter.
 pub fn build_matcher(pattern: &str, ignore_case: bool) -> Result<meta::Regex, String> {
+    matcher(
+        pattern,
+        regex_automata::util::syntax::Config::new().case_insensitive(ignore_case),
+    )
+}
+
+/// [`build_matcher`] without Unicode: `\b` reads bytes and a case-insensitive letter
+/// folds within ASCII. It answers as the pattern does on the texts the pattern's
+/// [`Scope`](scope::Scope) covers, and compiles several times faster: case folding to
+/// U+017F and U+212A and the UTF-8 classes go (0.43 against 0.08 ms for the largest
+/// built-in pattern).
+fn build_ascii_matcher(pattern: &str, ignore_case: bool) -> Result<meta::Regex, String> {
+    matcher(
+        pattern,
+        regex_automata::util::syntax::Config::new()
+            .case_insensitive(ignore_case)
+            .unicode(false)
+            .utf8(false),
+    )
+}
+
+fn matcher(
+    pattern: &str,
+    syntax: regex_automata::util::syntax::Config,
+) -> Result<meta::Regex, String> {
     if pattern.len() > MAX_REGEX_LENGTH {
         return Err(format!(
             "the regular expression has {} characters, more than the limit of {MAX_REGEX_LENGTH}",
@@ -515,7 +540,7 @@ pub fn build_matcher(pattern: &str, ignore_case: bool) -> Result<meta::Regex, St
         .backtrack(false);
     meta::Builder::new()
         .configure(config)
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(ignore_case))
+        .syntax(syntax)
         .build(pattern)
         .map_err(|err| {
             // Worded as `regex` words it, so both builders give the same diagnostics.
@@ -576,6 +601,9 @@ struct PatternInner {
     /// the pattern is checked, or on first use for a built-in one.
     prefilter: OnceLock<Option<Prefilter>>,
     regex: OnceLock<Option<meta::Regex>>,
+    /// The texts on which [`build_ascii_matcher`] answers; found on first need.
+    scope: OnceLock<Option<scope::Scope>>,
+    ascii: OnceLock<Option<meta::Regex>>,
 }
 
 /// Largest [`estimate`] of a pattern compiled on first use. A unit is at least a kilobyte
@@ -605,6 +633,8 @@ impl Pattern {
             stored: None,
             prefilter,
             regex,
+            scope: OnceLock::new(),
+            ascii: OnceLock::new(),
         })))
     }
 
@@ -617,6 +647,9 @@ impl Pattern {
             stored: stored::find(pattern, ignore_case),
             prefilter: OnceLock::new(),
             regex: OnceLock::new(),
+            // Worked out by `build.rs`, as for every built-in pattern.
+            scope: OnceLock::from(stored::scope(pattern, ignore_case)),
+            ascii: OnceLock::new(),
         }))
     }
 
@@ -633,6 +666,28 @@ impl Pattern {
     /// Whether it has been compiled yet.
     pub fn is_compiled(&self) -> bool {
         self.0.regex.get().is_some()
+    }
+
+    /// Whether it has been compiled without Unicode yet.
+    #[cfg(test)]
+    fn is_compiled_ascii(&self) -> bool {
+        self.0.ascii.get().is_some()
+    }
+
+    /// The pattern compiled without Unicode, if `text` is one it answers for.
+    fn ascii_for(&self, text: &str) -> Option<&meta::Regex> {
+        let scope = self
+            .0
+            .scope
+            .get_or_init(|| scope::Scope::of(&self.0.source, self.0.ignore_case));
+        if !scope.is_some_and(|scope| scope.covers(text)) {
+            return None;
+        }
+        self.0
+            .ascii
+            // As for `compile`: a failure falls back to the pattern itself.
+            .get_or_init(|| build_ascii_matcher(&self.0.source, self.0.ignore_case).ok())
+            .as_ref()
     }
 
     /// The compiled regex, compiling it now if needed.
@@ -674,6 +729,13 @@ impl Pattern {
         }
         if let Some(found) = self.0.stored.and_then(|s| s.is_match(text)) {
             return found;
+        }
+        // Compiled already (when checked, or for an earlier text): nothing to gain.
+        if let Some(Some(regex)) = self.0.regex.get() {
+            return regex.is_match(text);
+        }
+        if let Some(regex) = self.ascii_for(text) {
+            return regex.is_match(text);
         }
         self.compile().is_some_and(|re| re.is_match(text))
     }
@@ -952,8 +1014,12 @@ mod pattern_tests {
             .collect();
         assert_eq!(patterns.len(), 3);
         assert!(patterns.iter().all(|p| Arc::ptr_eq(&p.0, &patterns[0].0)));
-        assert!(!patterns[2].is_compiled());
+        assert!(!patterns[2].is_compiled_ascii());
         assert!(patterns[0].is_match("tracked in EXCEL"));
+        // An ASCII text: compiled without Unicode (see `stored.rs`'s tests).
+        assert!(patterns[2].is_compiled_ascii());
+        assert!(!patterns[2].is_compiled());
+        assert!(patterns[0].is_match("tracked in EXCEL, ſo to speak"));
         assert!(patterns[2].is_compiled());
     }
 

@@ -1,6 +1,7 @@
 // Where a DFA compiled without Unicode gives the same answer as the pattern itself.
 // Shared with `build.rs` (by `include!`, hence no inner doc comment), which stores such
-// a DFA for each pattern of the built-in checklists; `stored.rs` uses it at run time.
+// a DFA for each pattern of the built-in checklists; `stored.rs` uses it at run time, and
+// so does `rules.rs`, which compiles any other pattern without Unicode for these texts.
 //
 // Why without Unicode: a DFA cannot test a Unicode word boundary (it gives up at the
 // first non-ASCII byte), and case folding to U+017F (long s) and U+212A (Kelvin sign)
@@ -33,7 +34,6 @@ impl Scope {
     /// text outside ASCII or a `\x`, `\u` or `\U` escape in the pattern (after case
     /// folding, `(?i)ſ` and `(?i)s` read the same: only the pattern's text tells them
     /// apart), a pattern that does not parse, or one that matches the empty string.
-    #[allow(dead_code)] // used by build.rs and the tests
     pub fn of(pattern: &str, ignore_case: bool) -> Option<Scope> {
         if !pattern.is_ascii() || ["\\x", "\\u", "\\U"].iter().any(|e| pattern.contains(e)) {
             return None;

@@ -60,7 +60,8 @@ impl Stored {
 }
 
 // `static STORED: [Stored; N]`: every stored DFA, sorted by pattern (then ignore-case)
-// for `find`; and `static LOADED`, their slots once loaded.
+// for `find`; `static LOADED`, their slots once loaded; and `static SCOPE_ONLY`, sorted
+// the same way, the scope of each pattern whose DFA is too large to store.
 include!(concat!(env!("OUT_DIR"), "/rule-dfas.rs"));
 
 /// The stored DFA of a built-in pattern, if it has one.
@@ -69,6 +70,18 @@ pub fn find(pattern: &str, ignore_case: bool) -> Option<&'static Stored> {
         .binary_search_by(|s| (s.pattern, s.ignore_case).cmp(&(pattern, ignore_case)))
         .ok()
         .map(|i| &STORED[i])
+}
+
+/// The scope of a built-in pattern: of its stored DFA, or, for a pattern whose DFA is too
+/// large to store, the one `build.rs` worked out; `None` for a pattern without one.
+pub fn scope(pattern: &str, ignore_case: bool) -> Option<Scope> {
+    if let Some(stored) = find(pattern, ignore_case) {
+        return Some(stored.scope);
+    }
+    SCOPE_ONLY
+        .binary_search_by(|(p, i, _)| (*p, *i).cmp(&(pattern, ignore_case)))
+        .ok()
+        .map(|i| SCOPE_ONLY[i].2)
 }
 
 /// Every stored DFA.
@@ -148,6 +161,22 @@ mod tests {
         // The two bounded repetitions, whose DFAs are too large to store.
         assert!(missing.len() <= 2, "{missing:#?}");
         assert!(missing.iter().all(|p| p.contains("){0,")), "{missing:#?}");
+        // Their scope was worked out at build time, as it would be at run time.
+        assert_eq!(SCOPE_ONLY.len(), missing.len());
+        for pattern in patterns.iter().filter(|p| !p.is_stored()) {
+            let (text, ignore_case) = (pattern.as_str(), pattern.0.ignore_case);
+            assert!(Scope::of(text, ignore_case).is_some(), "{text}");
+            assert_eq!(
+                super::scope(text, ignore_case),
+                Scope::of(text, ignore_case)
+            );
+        }
+        assert!(
+            SCOPE_ONLY
+                .windows(2)
+                .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1))
+        );
+        assert_eq!(super::scope("no such pattern", true), None);
         assert!(all().iter().all(|s| s.load().is_some()));
         assert!(
             all()
@@ -173,6 +202,44 @@ mod tests {
             pattern.is_match(&words);
             assert!(!pattern.is_compiled(), "{}", pattern.as_str());
         }
+    }
+
+    /// A pattern without a stored DFA compiles without Unicode for a text its scope
+    /// covers, and with Unicode only for one it does not; both answer as the pattern.
+    #[test]
+    fn a_pattern_without_a_dfa_compiles_without_unicode_for_the_texts_it_can() {
+        let big = builtin_patterns()
+            .into_iter()
+            .find(|p| !p.is_stored() && p.as_str().contains("unencrypted"))
+            .expect("the negated-encryption pattern has no stored DFA");
+        let user = crate::rules::Pattern::new("\\bno(t)? ([a-z]+ ){0,2}tests?\\b", true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let cases = [
+            (
+                &big,
+                "Nothing is stored unencrypted.",
+                "Nothing is ſtored in plain text.",
+            ),
+            (&user, "There are not any tests yet.", "No tests in Zürich."),
+        ];
+        for (pattern, ascii, other) in cases {
+            let regex = build_matcher(pattern.as_str(), pattern.0.ignore_case)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(pattern.is_match(ascii), "{}", pattern.as_str());
+            assert!(pattern.is_compiled_ascii() && !pattern.is_compiled());
+            assert_eq!(pattern.is_match(other), regex.is_match(other), "{other}");
+            assert!(pattern.is_compiled(), "{other} is outside the scope");
+            for text in texts(pattern.as_str(), 300) {
+                assert_eq!(pattern.is_match(&text), regex.is_match(&text), "{text:?}");
+            }
+        }
+        // Once compiled with Unicode, the pattern itself answers every text.
+        let later = crate::rules::Pattern::new("\\bno(t)? ([a-z]+ ){0,2}tests?\\b", true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(later.is_match("No tests in Zürich."));
+        assert!(later.is_compiled());
+        assert!(later.is_match("not any tests"));
+        assert!(!later.is_compiled_ascii());
     }
 
     /// Texts made of the pattern's own words (so that many match), cased at random and
