@@ -663,7 +663,7 @@ impl Pattern {
         self.0.stored.is_some()
     }
 
-    /// Whether it has been compiled yet.
+    /// Whether it has been compiled yet, with Unicode (see [`Pattern::is_match`]).
     pub fn is_compiled(&self) -> bool {
         self.0.regex.get().is_some()
     }
