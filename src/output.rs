@@ -21,6 +21,72 @@ pub fn stdout(text: &str) -> Result<()> {
     }
 }
 
+/// Writes to stdout what `write` writes, as it writes it, in 64 KB pieces; a closed pipe
+/// is not an error, as for [`stdout`]: what is left goes nowhere.
+pub fn stdout_with(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = io::BufWriter::with_capacity(
+        1 << 16,
+        QuietOnClosedPipe {
+            inner: io::stdout().lock(),
+            closed: false,
+            failed: None,
+        },
+    );
+    let written = write(&mut out);
+    // The writer's caller (a template, say) reports a failed write in its own words;
+    // the failure is standard output's.
+    if let Some(err) = out.get_mut().failed.take() {
+        return Err(err).context("writing to standard output");
+    }
+    written?;
+    let flushed = out.flush();
+    if let Some(err) = out.get_mut().failed.take() {
+        return Err(err).context("writing to standard output");
+    }
+    flushed.context("writing to standard output")
+}
+
+/// A writer that takes a broken pipe as the reader having seen enough, and keeps any
+/// other error it met.
+struct QuietOnClosedPipe<W> {
+    inner: W,
+    closed: bool,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> Write for QuietOnClosedPipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            // Retried by `write_all`.
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Err(err),
+            Err(err) => {
+                let kind = err.kind();
+                self.failed = Some(err);
+                Err(io::Error::from(kind))
+            }
+            ok => ok,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.inner.flush() {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            _ if self.closed => Ok(()),
+            other => other,
+        }
+    }
+}
+
 /// Writes to stderr, ignoring failures: there is nowhere left to report them.
 pub fn stderr(text: &str) {
     let mut err = io::stderr().lock();

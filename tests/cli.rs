@@ -187,24 +187,73 @@ fn help_has_examples_and_version_works() {
 fn closed_stdout_pipe_is_quiet() {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_airisk"))
-        .args(["show", "--format", "markdown"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Closed before the child writes: every write meets a broken pipe.
-    drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(stderr.is_empty(), "no message on a closed pipe: {stderr}");
-    assert_eq!(status.code(), Some(0));
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/prototype-triage.yaml"
+    );
+    let commands: [&[&str]; 3] = [
+        &["show", "--format", "markdown"],
+        // A report goes out as it is rendered, 187 KB of it: more than a pipe holds.
+        &["report", example, "--format", "html"],
+        &["report", example, "--format", "markdown"],
+    ];
+    for args in commands {
+        // Closed before the child writes, and closed after the first kilobyte.
+        for read_first in [0, 1024] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_airisk"))
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdout = child.stdout.take().unwrap();
+            let mut first = vec![0; read_first];
+            stdout.read_exact(&mut first).unwrap();
+            drop(stdout);
+            let mut stderr = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            let status = child.wait().unwrap();
+            assert!(
+                stderr.is_empty(),
+                "{args:?}: no message on a closed pipe: {stderr}"
+            );
+            assert_eq!(status.code(), Some(0), "{args:?}");
+        }
+    }
+}
+
+/// A report that cannot be written names standard output, not the template it came from,
+/// whether the failure comes while it is rendered (the HTML, past the first 64 KB) or when
+/// it is flushed (the shorter Markdown).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_stdout_is_an_error_about_stdout() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/mature-fraud-model.yaml"
+    );
+    for format in ["html", "markdown"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let r = std::process::Command::new(env!("CARGO_BIN_EXE_airisk"))
+            .args(["report", example, "--format", format])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{format}: {stderr}");
+        assert_eq!(
+            stderr, "error: writing to standard output: No space left on device (os error 28)\n",
+            "{format}"
+        );
+    }
 }
 
 #[test]
