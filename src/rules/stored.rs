@@ -266,6 +266,18 @@ mod tests {
         assert!(!later.is_compiled_ascii());
     }
 
+    /// A deterministic stream of numbers below each bound asked for (xorshift), so that
+    /// generated texts are the same on every run.
+    fn below(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap_or(0)
+        }
+    }
+
     /// Texts of words that the two patterns above look for, in random order and case,
     /// some with characters outside their scopes (`ſ`, `K`, non-ASCII letters).
     fn phrases(count: usize) -> Vec<String> {
@@ -296,13 +308,7 @@ mod tests {
             "→",
             "—",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap_or(0)
-        };
+        let mut next = below(0x2545_F491_4F6C_DD1D);
         (0..count)
             .map(|_| {
                 let mut text = String::new();
@@ -337,13 +343,7 @@ mod tests {
             " ", " ", ", ", "-", ".", "_", "1", "\n", "é", "→", "ſ", "\u{212A}", "ß", "中", "—",
             "≥ ", "e", "s",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64 ^ pattern.len() as u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap_or(0)
-        };
+        let mut next = below(0x9E37_79B9_7F4A_7C15 ^ pattern.len() as u64);
         (0..count)
             .map(|_| {
                 let mut text = String::new();
