@@ -30,9 +30,9 @@ mod patterns;
 /// Should the stored form not load (it always does; see the tests), the pattern is
 /// compiled instead.
 ///
-/// Loading a DFA checks every transition, so only what a text needs is loaded: the forward
-/// DFA answers whether it matches; the reverse one, which finds where a match starts, is
-/// loaded for the first text that matches.
+/// Only what a text needs is loaded: the forward DFA answers whether it matches; the
+/// reverse one, which finds where a match starts, is loaded for the first text that
+/// matches.
 struct Phrases {
     pattern: &'static str,
     forward: &'static AlignAs<[u8], u32>,
@@ -67,17 +67,13 @@ macro_rules! phrases {
 impl Phrases {
     fn forward(&self) -> Option<&DFA<&'static [u32]>> {
         self.forward_dfa
-            .get_or_init(|| {
-                DFA::from_bytes(&self.forward.bytes)
-                    .ok()
-                    .map(|(dfa, _)| dfa)
-            })
+            .get_or_init(|| crate::dfa::load_embedded(&self.forward.bytes))
             .as_ref()
     }
 
     fn stored(&self) -> Option<DfaRegex<DFA<&'static [u32]>>> {
         let forward = self.forward()?.clone();
-        let (reverse, _) = DFA::from_bytes(&self.reverse.bytes).ok()?;
+        let reverse = crate::dfa::load_embedded(&self.reverse.bytes)?;
         Some(DfaRegex::builder().build_from_dfas(forward, reverse))
     }
 
@@ -375,6 +371,9 @@ mod tests {
             "",
         ];
         for phrases in [&CONTRADICTION, &REASON, &SPECIFICS] {
+            // The bytes pass the check that loading them skips (see `crate::dfa`).
+            assert!(crate::dfa::load_checked(&phrases.forward.bytes).is_some());
+            assert!(crate::dfa::load_checked(&phrases.reverse.bytes).is_some());
             let stored = phrases
                 .stored()
                 .unwrap_or_else(|| panic!("{}", phrases.pattern));

@@ -31,7 +31,8 @@ const MAX_CLASS_CHARS: u32 = 8;
 /// The literals of one pattern: a text that contains none of them (folded) has no match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prefilter {
-    needles: Vec<String>,
+    /// Borrowed for a built-in pattern (`build.rs` stored them), found for any other.
+    needles: Vec<Cow<'static, str>>,
     /// Every needle is ASCII, so a text needs only the cheap [`fold_for_ascii`].
     ascii: bool,
 }
@@ -53,10 +54,10 @@ impl Prefilter {
         needles.dedup();
         // A needle that starts with another one adds nothing (the list is sorted, so the
         // shorter one comes first).
-        let mut kept: Vec<String> = Vec::with_capacity(needles.len());
+        let mut kept: Vec<Cow<'static, str>> = Vec::with_capacity(needles.len());
         for needle in needles {
-            if !kept.last().is_some_and(|k| needle.starts_with(k.as_str())) {
-                kept.push(needle);
+            if !kept.last().is_some_and(|k| needle.starts_with(k.as_ref())) {
+                kept.push(Cow::Owned(needle));
             }
         }
         let ascii = kept.iter().all(|n| n.is_ascii());
@@ -67,14 +68,14 @@ impl Prefilter {
     }
 
     /// The literals, as `build.rs` stores them for a built-in pattern.
-    pub fn needles(&self) -> &[String] {
+    pub fn needles(&self) -> &[Cow<'static, str>] {
         &self.needles
     }
 
     /// A prefilter from literals that [`Prefilter::new`] found before (`build.rs`).
-    pub fn from_needles(needles: &[&str]) -> Prefilter {
+    pub fn from_needles(needles: &'static [&'static str]) -> Prefilter {
         Prefilter {
-            needles: needles.iter().map(|n| (*n).to_owned()).collect(),
+            needles: needles.iter().map(|n| Cow::Borrowed(*n)).collect(),
             ascii: needles.iter().all(|n| n.is_ascii()),
         }
     }
@@ -91,7 +92,7 @@ impl Prefilter {
     /// Whether a text folded as [`Prefilter::may_match_text`] folds it could contain a
     /// match.
     fn may_match(&self, folded: &str) -> bool {
-        self.needles.iter().any(|n| folded.contains(n.as_str()))
+        self.needles.iter().any(|n| folded.contains(n.as_ref()))
     }
 }
 
@@ -416,6 +417,9 @@ mod tests {
         prefilter(pattern)
             .unwrap_or_else(|| panic!("{pattern}: no literals"))
             .needles
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
     }
 
     #[test]
