@@ -222,6 +222,31 @@ fn user_template_replaces_the_builtin_and_errors_name_the_line() {
     );
 }
 
+/// The binary has its own `pow` (src/main.rs): templates raise to a power as before.
+#[test]
+fn a_user_template_can_raise_to_a_power() {
+    use std::fmt::Write as _;
+    let dir = assert_fs::TempDir::new().unwrap();
+    let template = dir.path().join("pow.md.j2");
+    let cases: [(f64, f64); 5] = [(2.0, 0.5), (10.0, -2.0), (1.5, 3.0), (0.1, 0.3), (7.0, 2.5)];
+    let mut text = String::from("{{ 2 ** 10 }} {{ 2.0 ** 10 }} {{ 0.0 ** 0.5 }}");
+    for (x, y) in cases {
+        write!(text, " {{{{ {x:?} ** {y:?} }}}}").unwrap();
+    }
+    std::fs::write(&template, text).unwrap();
+    let r = run(airisk()
+        .arg("report")
+        .arg(fixture("assess/high.yaml"))
+        .args(["--format", "markdown", "--template"])
+        .arg(&template));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut expected = String::from("1024 1024.0 0.0");
+    for (x, y) in cases {
+        write!(expected, " {}", x.powf(y)).unwrap();
+    }
+    assert_eq!(r.stdout, expected);
+}
+
 fn hostile_report(format: &str) -> (assert_fs::TempDir, PathBuf, String) {
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join(format!("hostile.{}", extension(format)));
