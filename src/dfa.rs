@@ -3,7 +3,7 @@
 //!
 //! `DFA::from_bytes` reads every transition before it trusts a table: 15 to 40 µs for a
 //! rule's DFA of 30 to 40 KB in a fresh process, on the main thread, three times in a
-//! report of the production example and seventeen in the prototype's. These bytes are not
+//! report of the production example and sixteen in the prototype's. These bytes are not
 //! input: `build.rs` wrote them with `to_bytes_{little,big}_endian` of the same
 //! regex-automata (Cargo.lock holds one version of it, for the build script and the crate
 //! alike), so they are loaded without that check. The header (format version, endianness,
