@@ -8,18 +8,26 @@
 //! regex-automata (Cargo.lock holds one version of it, for the build script and the crate
 //! alike), so they are loaded without that check. The header (format version, endianness,
 //! alignment, sizes) is still checked, and the tests of `quality` and `rules::stored` load
-//! every one of them with the full check as well.
+//! every one of them with the full check as well. The function is `unsafe` and private to
+//! the crate: given other bytes, it could make a search read out of bounds.
 
 use regex_automata::dfa::dense::DFA;
 
-/// The DFA serialised in `bytes`, which must come from `build.rs` (see the module docs);
-/// `None` if its header does not fit this build, which the tests rule out.
+/// The DFA serialised in `bytes`; `None` if its header does not fit this build, which the
+/// tests rule out.
+///
+/// # Safety
+///
+/// `bytes` must be a DFA that `build.rs` serialised for this build (`include_bytes!` of a
+/// file it wrote to `OUT_DIR`): a search through a table with a bad transition may read
+/// out of bounds. The two callers hold such bytes in private fields that only their own
+/// module sets (`quality::Phrases`, `rules::stored::Stored`).
 #[allow(unsafe_code)]
-pub fn load_embedded(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
-    // SAFETY: `bytes` were written by `DFA::to_bytes_*_endian` (for the target's
-    // endianness) in build.rs, from a DFA that regex-automata built, with the same version
-    // of the crate that reads them here: the serialisation routine the function requires.
-    // The tests check each with the verifying `DFA::from_bytes` as well.
+pub(crate) unsafe fn load_embedded(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
+    // SAFETY: by the contract above, `bytes` were written by `DFA::to_bytes_*_endian` (for
+    // the target's endianness) in build.rs, from a DFA that regex-automata built, with the
+    // same version of the crate that reads them here: the serialisation routine
+    // `from_bytes_unchecked` requires.
     unsafe { DFA::from_bytes_unchecked(bytes) }
         .ok()
         .map(|(dfa, _)| dfa)
@@ -27,6 +35,6 @@ pub fn load_embedded(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
 
 /// The same DFA, with every transition checked: for the tests.
 #[cfg(test)]
-pub fn load_checked(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
+pub(crate) fn load_checked(bytes: &'static [u8]) -> Option<DFA<&'static [u32]>> {
     DFA::from_bytes(bytes).ok().map(|(dfa, _)| dfa)
 }

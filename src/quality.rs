@@ -65,15 +65,19 @@ macro_rules! phrases {
 }
 
 impl Phrases {
+    #[allow(unsafe_code)] // see `crate::dfa`
     fn forward(&self) -> Option<&DFA<&'static [u32]>> {
         self.forward_dfa
-            .get_or_init(|| crate::dfa::load_embedded(&self.forward.bytes))
+            // SAFETY: only `phrases!` sets the field: `include_bytes!` of a DFA build.rs wrote.
+            .get_or_init(|| unsafe { crate::dfa::load_embedded(&self.forward.bytes) })
             .as_ref()
     }
 
+    #[allow(unsafe_code)] // see `crate::dfa`
     fn stored(&self) -> Option<DfaRegex<DFA<&'static [u32]>>> {
         let forward = self.forward()?.clone();
-        let reverse = crate::dfa::load_embedded(&self.reverse.bytes)?;
+        // SAFETY: only `phrases!` sets the field: `include_bytes!` of a DFA build.rs wrote.
+        let reverse = unsafe { crate::dfa::load_embedded(&self.reverse.bytes) }?;
         Some(DfaRegex::builder().build_from_dfas(forward, reverse))
     }
 

@@ -39,9 +39,12 @@ impl std::fmt::Debug for Stored {
 
 impl Stored {
     /// The DFA, loaded once per process (see [`crate::dfa`]).
+    #[allow(unsafe_code)] // see `crate::dfa`
     pub fn load(&self) -> Option<&DFA<&'static [u32]>> {
         self.dfa
-            .get_or_init(|| crate::dfa::load_embedded(&self.bytes.bytes))
+            // SAFETY: `bytes` is private and set only in the table build.rs generates
+            // (`rule-dfas.rs`, included below): `include_bytes!` of a DFA it wrote.
+            .get_or_init(|| unsafe { crate::dfa::load_embedded(&self.bytes.bytes) })
             .as_ref()
     }
 
