@@ -1,7 +1,8 @@
 //! Synthetic inputs for benchmarks: a checklist of N questions and a matching answer file.
 //!
-//! Used by the hidden `airisk generate N OUTDIR [--seed S]` command and by the criterion
-//! benchmarks. It mirrors the Python baseline generator (`../shared/bench/gen.py`): the
+//! Used by the generator (`cargo run --release --example generate -- N OUTDIR`,
+//! benches/tools/generate.rs), by the criterion benchmarks and by the library's unit tests
+//! for inputs of any size. It mirrors the Python baseline generator (`../shared/bench/gen.py`): the
 //! same four sections, topics, severity weights, Y/N/NA mix (65/20/15), elaboration
 //! lengths (about 85 % of 100-400 characters, 15 % of 40-95) and sentences with Unicode
 //! and HTML-special characters (`<script>`, `&`, `|`, quotes). It differs where airisk
@@ -17,6 +18,9 @@
 //! - a Y answer never says "no owner yet" (`contradicting-elaboration`);
 //! - evidence paths name two files that [`write`] creates beside the answer file.
 //!
+//! Real answer files are rarely that clean: [`with_warnings`] makes one that carries the
+//! usual warnings, for measuring the path real files take.
+//!
 //! Everything comes from a seeded SplitMix64 generator: the same N and seed always give
 //! byte-identical files, on every platform.
 
@@ -25,7 +29,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-/// The seed `airisk generate` uses unless told otherwise (gen.py's default too).
+/// The seed the generator uses unless told otherwise (gen.py's default too).
 pub const DEFAULT_SEED: u64 = 42;
 
 /// Files, relative to the answer file, that evidence entries may name; [`write`] creates them.
@@ -332,9 +336,13 @@ pub fn generate(n: usize, seed: u64) -> Synth {
     }
 }
 
-/// Writes `checklist.yaml`, `answers.yaml` and the evidence files into `dir`.
-pub fn write(n: usize, dir: &Path, seed: u64) -> Result<Synth> {
-    let synth = generate(n, seed);
+/// Writes `checklist.yaml`, `answers.yaml` and the evidence files into `dir`; the answers
+/// [`with_warnings`] if `warnings`.
+pub fn write(n: usize, dir: &Path, seed: u64, warnings: bool) -> Result<Synth> {
+    let mut synth = generate(n, seed);
+    if warnings {
+        synth.answers = with_warnings(&synth.answers);
+    }
     for file in EVIDENCE_FILES {
         let path = dir.join(file);
         if let Some(parent) = path.parent() {
@@ -355,6 +363,49 @@ pub fn write(n: usize, dir: &Path, seed: u64) -> Result<Synth> {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(synth)
+}
+
+/// Generated answers made realistic, with the warnings real files carry: every fifth
+/// elaboration is the same pasted text (`duplicate-elaboration`), every other NA gives no
+/// reason (`na-without-reason`) and every seventh answer names an evidence file that does
+/// not exist (`evidence-not-found`). Line by line, on the layout [`generate`] writes.
+pub fn with_warnings(answers: &str) -> String {
+    const REPEATED: &str = "    elaboration: >-\n      We follow the team's standard process for this, as documented on the wiki page and reviewed quarterly by the owners.";
+    const NO_REASON: &str = "    elaboration: >-\n      Irrelevant for this system at the moment, to be honest with the reviewers of it all.";
+    let mut out: Vec<String> = Vec::new();
+    let mut lines = answers.split('\n').peekable();
+    let (mut question, mut answer) = (0_usize, "");
+    while let Some(line) = lines.next() {
+        let key = line
+            .strip_prefix("  ")
+            .and_then(|rest| rest.strip_suffix(':'))
+            .and_then(|id| id.split_once('-'));
+        if key.is_some_and(|(section, number)| {
+            !section.is_empty()
+                && section.chars().all(|c| c.is_ascii_lowercase())
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+        }) {
+            question += 1;
+        }
+        if let Some(given) = line.strip_prefix("    answer: ") {
+            answer = given;
+        }
+        if line.starts_with("    elaboration:")
+            && (question % 5 == 0 || (answer == "NA" && question % 2 == 0))
+        {
+            out.push((if answer == "NA" { NO_REASON } else { REPEATED }).to_owned());
+            while lines.next_if(|next| next.starts_with("      ")).is_some() {}
+            continue;
+        }
+        if line.starts_with("    evidence:") && question % 7 == 0 {
+            out.push(if line.trim() == "evidence: []" { "    evidence:" } else { line }.to_owned());
+            out.push(format!("      - docs/missing-{question:06}.md"));
+            continue;
+        }
+        out.push(line.to_owned());
+    }
+    out.join("\n")
 }
 
 /// One rule; the kinds are drawn with fixed weights so every kind appears at any N ≥ 50.
@@ -564,7 +615,10 @@ fn scalar(text: &str) -> String {
     }
 }
 
+// Run as the library's unit tests; the benchmark, built with `cfg(test)` but without a
+// test harness, drops the tests and keeps the import.
 #[cfg(test)]
+#[allow(unused_imports)]
 mod tests {
     use super::*;
 
@@ -629,6 +683,31 @@ mod tests {
                 whens.iter().any(|w| w.contains(kind)),
                 "no rule with {kind}"
             );
+        }
+    }
+
+    #[test]
+    fn with_warnings_adds_the_usual_warnings_and_no_error() {
+        use crate::diag::{Code, Level};
+        let dir = tempfile::tempdir().unwrap();
+        let synth = write(400, dir.path(), DEFAULT_SEED, true).unwrap();
+        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
+            "checklist.yaml",
+            synth.checklist,
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let file: crate::answers::AnswerFile = crate::yaml::from_str(&synth.answers).unwrap();
+        let named = crate::validate::named_checklists(&file).unwrap();
+        let (diagnostics, responses) =
+            crate::validate::validate(&file, &loaded.checklist, &named, Some(dir.path()));
+        assert!(responses.is_some(), "{diagnostics:#?}");
+        assert!(diagnostics.iter().all(|d| d.level != Level::Error));
+        for code in [
+            Code::DuplicateElaboration,
+            Code::NaWithoutReason,
+            Code::EvidenceNotFound,
+        ] {
+            assert!(diagnostics.iter().any(|d| d.code == code), "no {code:?}");
         }
     }
 
