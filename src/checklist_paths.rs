@@ -41,7 +41,12 @@ mod tests {
 
     #[test]
     fn only_relative_yaml_files_inside_the_folder_and_builtins() {
-        for ok in ["ai-risk-control", "genai-addendum@1.0", "ours.yaml", "./sub/ours.YML"] {
+        for ok in [
+            "ai-risk-control",
+            "genai-addendum@1.0",
+            "ours.yaml",
+            "./sub/ours.YML",
+        ] {
             assert_eq!(check_named(&Spec::parse(ok)), Ok(()), "{ok}");
         }
         for bad in [

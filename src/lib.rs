@@ -31,6 +31,9 @@ pub mod yaml;
 #[path = "../benches/tools/synth.rs"]
 #[allow(dead_code)] // shared with the generator, which uses more of it
 mod synth;
+#[cfg(test)]
+#[path = "../benches/tools/synth_tests.rs"]
+mod synth_tests;
 
 /// Text with every run of white space, line breaks included, turned into one space: for
 /// table cells, help lines and headings.
