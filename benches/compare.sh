@@ -16,10 +16,11 @@ command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hype
 
 # 1. tools: airisk and its serde_yaml floor, parse_only (the floor for the sketch format),
 #    and the Python reference's venv exactly as ../shared/bench/bench.sh makes it.
-cargo build --release -q --bin airisk --example parse_floor
+cargo build --release -q --bin airisk --example parse_floor --example generate
 (cd "$SHARED/parse_only" && cargo build --release -q)
 A=$ROOT/target/release/airisk
 FLOOR=$ROOT/target/release/examples/parse_floor
+GEN=$ROOT/target/release/examples/generate
 PARSE_ONLY=$SHARED/target/release/parse_only
 HELLO=$SHARED/target/release/hello
 if [ ! -x "$DATA/venv/bin/python" ]; then
@@ -38,7 +39,7 @@ peak() {  # median of 3 peak-RSS readings (MiB) of one command
 EXAMPLE=$(ls "$ROOT"/examples/*.yaml 2>/dev/null | xargs -r grep -l '^checklist: ai-risk-control' | head -1 || true)
 if [ -z "$EXAMPLE" ]; then
   EXAMPLE=$DATA/n65/answers.yaml
-  "$A" generate 65 "$DATA/n65"
+  "$GEN" 65 "$DATA/n65"
 fi
 echo "== start-up: $EXAMPLE"
 hyperfine -N -w 5 -r 50 --export-json "$DATA/results/startup.json" \
@@ -48,10 +49,12 @@ hyperfine -N -w 5 -r 50 --export-json "$DATA/results/startup.json" \
 echo "peak MiB: report $(peak "$A" report "$EXAMPLE" --format html -o "$DATA/out/example.html")," \
   "hello $(peak "$HELLO")"
 
-# 3. per size: generate (airisk's format), convert for the reference (sketch format), compare.
+# 3. per size: generate (airisk's format; clean, and with the warnings real files carry),
+#    convert for the reference (sketch format), compare.
 for n in "${SIZES[@]}"; do
-  d=$DATA/n$n s=$DATA/s$n
-  [ -f "$d/answers.yaml" ] || "$A" generate "$n" "$d"
+  d=$DATA/n$n w=$DATA/w$n s=$DATA/s$n
+  [ -f "$d/answers.yaml" ] || "$GEN" "$n" "$d"
+  [ -f "$w/answers.yaml" ] || "$GEN" "$n" "$w" --warnings
   [ -f "$s/answers.yaml" ] || "$PY" "$ROOT/benches/to_sketch.py" "$d" "$s"
   runs=10; [ "$n" -le 1000 ] && runs=20; [ "$n" -ge 100000 ] && runs=3
   echo "== N=$n: $(du -b "$d/checklist.yaml" | cut -f1) + $(du -b "$d/answers.yaml" | cut -f1) bytes (airisk)," \
@@ -61,10 +64,14 @@ for n in "${SIZES[@]}"; do
     -n "airisk report md+html" "sh -c '$A report $d/answers.yaml --format markdown -o $DATA/out/a$n.md && $A report $d/answers.yaml --format html -o $DATA/out/a$n.html'" \
     -n "airisk validate" "$A validate $d/answers.yaml" \
     -n "parse_floor (airisk files)" "$FLOOR $d/checklist.yaml $d/answers.yaml" \
+    -n "airisk report html (warnings)" "$A report $w/answers.yaml --format html -o $DATA/out/w$n.html" \
+    -n "parse_floor (warnings files)" "$FLOOR $w/checklist.yaml $w/answers.yaml" \
     -n "parse_only (sketch files)" "$PARSE_ONLY $s/checklist.yaml $s/answers.yaml" \
     -n "ref_airisk.py md+html" "$PY $SHARED/ref_airisk.py $s/checklist.yaml $s/answers.yaml --md $DATA/out/r$n.md --html $DATA/out/r$n.html"
   echo "peak MiB: airisk report html $(peak "$A" report "$d/answers.yaml" --format html -o "$DATA/out/a$n.html")," \
     "parse_floor $(peak "$FLOOR" "$d/checklist.yaml" "$d/answers.yaml")," \
+    "with warnings: airisk $(peak "$A" report "$w/answers.yaml" --format html -o "$DATA/out/w$n.html")," \
+    "parse_floor $(peak "$FLOOR" "$w/checklist.yaml" "$w/answers.yaml")," \
     "parse_only $(peak "$PARSE_ONLY" "$s/checklist.yaml" "$s/answers.yaml")," \
     "ref $(peak "$PY" "$SHARED/ref_airisk.py" "$s/checklist.yaml" "$s/answers.yaml" --md "$DATA/out/r$n.md" --html "$DATA/out/r$n.html")"
 done

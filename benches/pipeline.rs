@@ -1,7 +1,7 @@
 //! Criterion benchmarks of every phase of `airisk report`, at 50, 1,000 and 10,000
 //! questions, and at 100,000 when `AIRISK_BENCH_100K=1` (about 4 minutes more).
 //!
-//! Inputs come from `airisk::synth` (the hidden `airisk generate`), written at bench time
+//! Inputs come from `tools/synth.rs` (the generator's), written at bench time
 //! into a temporary folder that is removed afterwards. Each phase is measured on its own,
 //! with the outputs of the earlier phases prepared outside the timed loop:
 //!
@@ -28,10 +28,14 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use airisk::answers::AnswerFile;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist, ChecklistFile, Spec};
-use airisk::cli::ReportFormat;
+use airisk::report::ReportFormat;
 use airisk::source::SourceFile;
 use airisk::validate::{self, Responses};
-use airisk::{report, synth, yaml};
+use airisk::{report, yaml};
+
+#[path = "tools/synth.rs"]
+#[allow(dead_code)] // shared with the generator, which uses more of it
+mod synth;
 
 const DATE: &str = "2023-11-14";
 
@@ -49,7 +53,7 @@ struct Fixture {
 impl Fixture {
     fn new(n: usize) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        synth::write(n, dir.path(), synth::DEFAULT_SEED).unwrap();
+        synth::write(n, dir.path(), synth::DEFAULT_SEED, false).unwrap();
         let checklist_path = dir.path().join("checklist.yaml");
         let answers_path = dir.path().join("answers.yaml");
         let checklist = load_checklist(&checklist_path);

@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::checklist::Severity;
 use crate::diag::DiagFormat;
+use crate::report::{ListFormat, ReportFormat};
+use crate::schema::SchemaKind;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -43,7 +45,7 @@ pub enum ColorChoice {
 }
 
 // Each subcommand's arguments are built only when it is the one run (or help or
-// completions need them all): building all eleven was half of parsing the command line.
+// completions need them all): building them all was half of parsing the command line.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
@@ -96,13 +98,6 @@ pub enum Command {
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
     Completions(CompletionsArgs),
-
-    /// Write a synthetic checklist and answer file of N questions, for benchmarks.
-    #[command(
-        hide = true,
-        after_help = "Example:\n  airisk generate 10000 bench-data/n10000 --seed 42\n\nWrites OUTDIR/checklist.yaml, OUTDIR/answers.yaml and the evidence files they name.\nThe same N and seed always give byte-identical files (see docs/performance.md)."
-    )]
-    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,12 +105,6 @@ pub struct ChecklistsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    Table,
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -222,12 +211,6 @@ pub struct ReportArgs {
     pub template: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Markdown,
-    Html,
-}
-
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Checklist files to check.
@@ -245,12 +228,6 @@ pub struct SchemaArgs {
     pub kind: SchemaKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
-    Answers,
-    Checklist,
-}
-
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier answer file.
@@ -262,19 +239,6 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// Number of questions (at least 4), spread evenly over four sections.
-    #[arg(value_name = "N")]
-    pub questions: usize,
-    /// Folder to write into (created if missing; files in it are overwritten).
-    #[arg(value_name = "OUTDIR")]
-    pub outdir: PathBuf,
-    /// Seed of the random generator.
-    #[arg(long, default_value_t = crate::synth::DEFAULT_SEED)]
-    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

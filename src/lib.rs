@@ -5,25 +5,35 @@
 //! (render) → `output` (write). See ARCHITECTURE.md.
 
 pub mod answers;
-pub mod app;
 pub mod assess;
 pub mod checklist;
+pub mod checklist_paths;
 pub mod cli;
+pub mod commands;
 pub mod dfa;
 pub mod diag;
 pub mod init;
 pub mod lint;
 pub mod output;
 pub mod par;
+pub mod pipeline;
 pub mod quality;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
-pub mod synth;
 pub mod term;
 pub mod validate;
 pub mod yaml;
+
+// The benchmarks' input generator, which the unit tests use for inputs of any size.
+#[cfg(test)]
+#[path = "../benches/tools/synth.rs"]
+#[allow(dead_code)] // shared with the generator, which uses more of it
+mod synth;
+#[cfg(test)]
+#[path = "../benches/tools/synth_tests.rs"]
+mod synth_tests;
 
 /// Text with every run of white space, line breaks included, turned into one space: for
 /// table cells, help lines and headings.
@@ -60,7 +70,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let result = app::run(&cli);
+    let result = commands::run(&cli);
     // Ctrl-C during a file write (the old file stays) or after its last chunk (the new one
     // is whole): the process ends as interrupted, with nothing to say.
     if output::interrupted() {
@@ -68,6 +78,9 @@ pub fn run() -> ExitCode {
     }
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader has seen enough (`airisk show | head -1`): not an error, as for any
+        // Unix tool that a closed pipe ends.
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
         Err(err) => {
             output::stderr(&format!("error: {err:#}\n"));
             ExitCode::from(exit::ERROR)

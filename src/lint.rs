@@ -1,15 +1,11 @@
-//! `airisk lint`: authoring checks for checklist files, beyond what loading requires.
+//! Authoring checks for checklist files, beyond what loading requires (`airisk lint`).
 
 use std::path::Path;
 
 use anyhow::Result;
 
-use crate::app::Ctx;
 use crate::checklist::{self, Checklist, LoadError, Scoring};
-use crate::cli::LintArgs;
-use crate::diag::{self, Code, DiagFormat, Diagnostic};
-use crate::exit;
-use crate::output;
+use crate::diag::{self, Code, Diagnostic};
 use crate::path;
 use crate::rules::{Check, Condition};
 use crate::source::SourceFile;
@@ -221,42 +217,6 @@ fn never_fires(checklist: &Checklist, condition: &Condition) -> Option<String> {
             })
         }
     }
-}
-
-/// `airisk lint FILE...`.
-pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
-    let mut worst = exit::SUCCESS;
-    let mut json = Vec::new();
-    for path in &args.files {
-        let (source, diagnostics) = match lint_file(path) {
-            Ok(pair) => pair,
-            Err(err) => {
-                output::stderr(&format!("error: {err:#}\n"));
-                worst = exit::ERROR;
-                continue;
-            }
-        };
-        let (errors, warnings) = diag::count(&diagnostics);
-        if errors > 0 {
-            worst = worst.max(exit::FAILURE);
-        }
-        match args.format {
-            DiagFormat::Text => {
-                output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
-                output::stderr(&format!("{}: {errors} errors, {warnings} warnings\n", source.name));
-            }
-            DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,
-            DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
-        }
-    }
-    if args.format == DiagFormat::Json {
-        output::stdout(
-            &(serde_json::to_string_pretty(
-                &serde_json::json!({"schema_version": 1, "files": json}),
-            )? + "\n"),
-        )?;
-    }
-    Ok(worst)
 }
 
 /// Loads and lints one checklist file.

@@ -10,80 +10,70 @@ use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 
-/// Writes to stdout. A closed pipe (`airisk show | head -1`) is not an error.
+/// Writes to stdout. Errors, a closed pipe included, go to the caller: [`crate::run`]
+/// decides once what a closed pipe means ([`is_broken_pipe`]).
 pub fn stdout(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
-            Err(err).context("writing to standard output")
-        }
-        _ => Ok(()),
-    }
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to standard output")
 }
 
-/// Writes to stdout what `write` writes, as it writes it, in 64 KB pieces; a closed pipe
-/// is not an error, as for [`stdout`]: what is left goes nowhere.
+/// Writes to stdout what `write` writes, as it writes it, in 64 KB pieces.
 pub fn stdout_with(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let mut out = io::BufWriter::with_capacity(
         1 << 16,
-        QuietOnClosedPipe {
+        KeepError {
             inner: io::stdout().lock(),
-            closed: false,
             failed: None,
         },
     );
-    let written = write(&mut out);
+    let written = write(&mut out).and_then(|()| Ok(out.flush()?));
     // The writer's caller (a template, say) reports a failed write in its own words;
-    // the failure is standard output's.
+    // the failure is standard output's, and a closed pipe must stay recognisable.
     if let Some(err) = out.get_mut().failed.take() {
         return Err(err).context("writing to standard output");
     }
-    written?;
-    let flushed = out.flush();
-    if let Some(err) = out.get_mut().failed.take() {
-        return Err(err).context("writing to standard output");
-    }
-    flushed.context("writing to standard output")
+    written
 }
 
-/// A writer that takes a broken pipe as the reader having seen enough, and keeps any
-/// other error it met.
-struct QuietOnClosedPipe<W> {
+/// Whether an error comes from writing to a closed pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A writer that keeps the first error it met, so that it can be reported as it was.
+struct KeepError<W> {
     inner: W,
-    closed: bool,
     failed: Option<io::Error>,
 }
 
-impl<W: Write> Write for QuietOnClosedPipe<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.closed {
-            return Ok(buf.len());
-        }
-        match self.inner.write(buf) {
-            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(buf.len())
-            }
+impl<W> KeepError<W> {
+    fn keep<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        result.map_err(|err| {
+            let kind = err.kind();
             // Retried by `write_all`.
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => Err(err),
-            Err(err) => {
-                let kind = err.kind();
+            if kind != io::ErrorKind::Interrupted && self.failed.is_none() {
                 self.failed = Some(err);
-                Err(io::Error::from(kind))
             }
-            ok => ok,
-        }
+            io::Error::from(kind)
+        })
+    }
+}
+
+impl<W: Write> Write for KeepError<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.keep(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self.inner.flush() {
-            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(())
-            }
-            _ if self.closed => Ok(()),
-            other => other,
-        }
+        let flushed = self.inner.flush();
+        self.keep(flushed)
     }
 }
 

@@ -11,11 +11,24 @@ use anyhow::{Result, anyhow};
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::assess::Assessment;
-use crate::cli::{ListFormat, ReportFormat};
 use crate::one_line;
 use crate::source::SourceFile;
 
 mod context;
+
+/// The formats of `airisk report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+/// The formats of lists (`airisk checklists`, `airisk diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
 
 const HTML_TEMPLATE: &str = include_str!("../templates/report.html.j2");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/report.md.j2");
@@ -118,12 +131,6 @@ fn builtin_environment(format: ReportFormat) -> Option<&'static Environment<'sta
         Some(env)
     })
     .as_ref()
-}
-
-/// Compiles a built-in template ahead of its use: `app` calls it on a spare core while
-/// the answers are read and checked.
-pub fn warm_up(format: ReportFormat) {
-    builtin_environment(format);
 }
 
 /// Compiles the report's template and hands it the context; errors name the template.

@@ -2,7 +2,12 @@
 
 use anyhow::Result;
 
-use crate::cli::SchemaKind;
+/// Which schema `airisk schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Answers,
+    Checklist,
+}
 
 const ANSWERS: &str = include_str!("../schemas/answers.schema.json");
 const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");

@@ -10,17 +10,6 @@ use crate::assess::{Assessment, Rating};
 use crate::checklist::{Checklist, Severity};
 use crate::one_line;
 
-/// Whether to colour output written to a stream.
-pub fn use_color(choice: crate::cli::ColorChoice, is_terminal: bool) -> bool {
-    match choice {
-        crate::cli::ColorChoice::Always => true,
-        crate::cli::ColorChoice::Never => false,
-        crate::cli::ColorChoice::Auto => {
-            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
-}
-
 fn table(color: bool) -> Table {
     let mut table = Table::new();
     table

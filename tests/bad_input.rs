@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
 
 mod common;
+#[path = "../benches/tools/synth.rs"]
+#[allow(dead_code)] // shared with the generator, which uses more of it
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -363,8 +366,7 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     // Large enough that writing its report takes a good part of a second here.
-    let made = run(airisk().arg("generate").arg("20000").arg(dir.path()));
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    synth::write(20_000, dir.path(), synth::DEFAULT_SEED, false).unwrap();
     let out = dir.path().join("report.html");
     let temporary = || {
         std::fs::read_dir(dir.path())

@@ -1,9 +1,13 @@
 //! The fast paths of issue 7 through the real binary: `validate` over many files (run on
 //! several threads) reports exactly what one run per file reports, in the order given;
-//! `generate` is deterministic and writes valid files; on a large generated file (read a
+//! the benchmarks' generator writes valid files; on a large generated file (read a
 //! piece at a time, findings located by a line scan) every finding points at its answer.
 //! No timing is asserted anywhere: docs/performance.md has the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
+
+#[path = "../benches/tools/synth.rs"]
+#[allow(dead_code)] // shared with the generator, which uses more of it
+mod synth;
 
 // Helpers live in a test module, where the crate lints allow unwrap and panic.
 #[cfg(test)]
@@ -127,30 +131,29 @@ mod perf {
         assert!(!r.stdout.contains("missing.yaml"), "{}", r.stdout);
     }
 
-    fn generate(n: usize, dir: &Path, seed: u64) {
-        let r = run(airisk()
-            .arg("generate")
-            .arg(n.to_string())
-            .arg(dir)
-            .args(["--seed", &seed.to_string()]));
-        assert_eq!(r.code, 0, "{}", r.stderr);
+    fn generate(n: usize, dir: &Path, seed: u64, warnings: bool) {
+        std::fs::create_dir_all(dir).unwrap();
+        crate::synth::write(n, dir, seed, warnings).unwrap();
     }
 
     #[test]
-    fn generate_is_deterministic_hidden_and_valid_without_warnings() {
+    fn generated_files_are_valid_without_warnings_unless_asked() {
         let tmp = assert_fs::TempDir::new().unwrap();
-        let (a, b, c) = (tmp.join("a"), tmp.join("b"), tmp.join("c"));
-        generate(120, &a, 7);
-        generate(120, &b, 7);
-        generate(120, &c, 8);
-        for name in ["checklist.yaml", "answers.yaml"] {
-            let read = |d: &Path| std::fs::read(d.join(name)).unwrap();
-            assert_eq!(read(&a), read(&b), "{name}");
-            assert_ne!(read(&a), read(&c), "{name}");
-        }
-        let r = run(airisk().arg("validate").arg(a.join("answers.yaml")));
+        let (clean, warned) = (tmp.join("clean"), tmp.join("warned"));
+        generate(120, &clean, 7, false);
+        generate(120, &warned, 7, true);
+        let r = run(airisk().arg("validate").arg(clean.join("answers.yaml")));
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stderr.ends_with("answers.yaml: valid\n"), "{}", r.stderr);
+        let r = run(airisk().arg("validate").arg(warned.join("answers.yaml")));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for code in [
+            "duplicate-elaboration",
+            "na-without-reason",
+            "evidence-not-found",
+        ] {
+            assert!(r.stderr.contains(code), "{code}: {}", r.stderr);
+        }
         let help = run(airisk().arg("--help"));
         assert!(!help.stdout.contains("generate"), "{}", help.stdout);
     }
@@ -160,7 +163,7 @@ mod perf {
         // About 1.5 MB of checklist and 1.2 MB of answers: both read a piece at a time.
         let tmp = assert_fs::TempDir::new().unwrap();
         let dir = tmp.join("n");
-        generate(3_000, &dir, 42);
+        generate(3_000, &dir, 42, false);
         let answers = dir.join("answers.yaml");
         let r = run(airisk().arg("assess").arg(&answers).args([
             "--format",

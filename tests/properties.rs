@@ -5,7 +5,7 @@
 use airisk::answers::AnswerFile;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist};
-use airisk::cli::ReportFormat;
+use airisk::report::ReportFormat;
 use airisk::source::SourceFile;
 use airisk::{report, validate, yaml};
 use proptest::prelude::*;

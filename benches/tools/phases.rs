@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use airisk::answers::AnswerFile;
 use airisk::checklist::{self, Spec};
-use airisk::cli::ReportFormat;
+use airisk::report::ReportFormat;
 use airisk::source::SourceFile;
 use airisk::{assess, report, validate, yaml};
 

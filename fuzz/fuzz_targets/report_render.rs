@@ -4,7 +4,7 @@
 
 use airisk::answers::AnswerFile;
 use airisk::checklist;
-use airisk::cli::ReportFormat;
+use airisk::report::ReportFormat;
 use airisk::source::SourceFile;
 use airisk::{assess, report, validate, yaml};
 use arbitrary::Arbitrary;

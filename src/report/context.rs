@@ -316,7 +316,7 @@ impl Object for ResponseView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::ReportFormat;
+    use crate::report::ReportFormat;
 
     /// Every key and value of a value, objects turned into plain maps and lists.
     fn plain(value: &Value) -> serde_json::Value {

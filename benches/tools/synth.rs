@@ -1,7 +1,8 @@
 //! Synthetic inputs for benchmarks: a checklist of N questions and a matching answer file.
 //!
-//! Used by the hidden `airisk generate N OUTDIR [--seed S]` command and by the criterion
-//! benchmarks. It mirrors the Python baseline generator (`../shared/bench/gen.py`): the
+//! Used by the generator (`cargo run --release --example generate -- N OUTDIR`,
+//! benches/tools/generate.rs), by the criterion benchmarks and by the library's unit tests
+//! for inputs of any size. It mirrors the Python baseline generator (`../shared/bench/gen.py`): the
 //! same four sections, topics, severity weights, Y/N/NA mix (65/20/15), elaboration
 //! lengths (about 85 % of 100-400 characters, 15 % of 40-95) and sentences with Unicode
 //! and HTML-special characters (`<script>`, `&`, `|`, quotes). It differs where airisk
@@ -17,6 +18,9 @@
 //! - a Y answer never says "no owner yet" (`contradicting-elaboration`);
 //! - evidence paths name two files that [`write`] creates beside the answer file.
 //!
+//! Real answer files are rarely that clean: [`with_warnings`] makes one that carries the
+//! usual warnings, for measuring the path real files take.
+//!
 //! Everything comes from a seeded SplitMix64 generator: the same N and seed always give
 //! byte-identical files, on every platform.
 
@@ -25,7 +29,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-/// The seed `airisk generate` uses unless told otherwise (gen.py's default too).
+/// The seed the generator uses unless told otherwise (gen.py's default too).
 pub const DEFAULT_SEED: u64 = 42;
 
 /// Files, relative to the answer file, that evidence entries may name; [`write`] creates them.
@@ -332,9 +336,13 @@ pub fn generate(n: usize, seed: u64) -> Synth {
     }
 }
 
-/// Writes `checklist.yaml`, `answers.yaml` and the evidence files into `dir`.
-pub fn write(n: usize, dir: &Path, seed: u64) -> Result<Synth> {
-    let synth = generate(n, seed);
+/// Writes `checklist.yaml`, `answers.yaml` and the evidence files into `dir`; the answers
+/// [`with_warnings`] if `warnings`.
+pub fn write(n: usize, dir: &Path, seed: u64, warnings: bool) -> Result<Synth> {
+    let mut synth = generate(n, seed);
+    if warnings {
+        synth.answers = with_warnings(&synth.answers);
+    }
     for file in EVIDENCE_FILES {
         let path = dir.join(file);
         if let Some(parent) = path.parent() {
@@ -355,6 +363,56 @@ pub fn write(n: usize, dir: &Path, seed: u64) -> Result<Synth> {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(synth)
+}
+
+/// Generated answers made realistic, with the warnings real files carry: every fifth
+/// elaboration is the same pasted text (`duplicate-elaboration`), every other NA gives no
+/// reason (`na-without-reason`) and every seventh answer names an evidence file that does
+/// not exist (`evidence-not-found`). Line by line, on the layout [`generate`] writes.
+pub fn with_warnings(answers: &str) -> String {
+    const REPEATED: &str = "    elaboration: >-\n      We follow the team's standard process for this, as documented on the wiki page and reviewed quarterly by the owners.";
+    const NO_REASON: &str = "    elaboration: >-\n      Irrelevant for this system at the moment, to be honest with the reviewers of it all.";
+    let mut out: Vec<String> = Vec::new();
+    let mut lines = answers.split('\n').peekable();
+    let (mut question, mut answer) = (0_usize, "");
+    while let Some(line) = lines.next() {
+        let key = line
+            .strip_prefix("  ")
+            .and_then(|rest| rest.strip_suffix(':'))
+            .and_then(|id| id.split_once('-'));
+        if key.is_some_and(|(section, number)| {
+            !section.is_empty()
+                && section.chars().all(|c| c.is_ascii_lowercase())
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+        }) {
+            question += 1;
+        }
+        if let Some(given) = line.strip_prefix("    answer: ") {
+            answer = given;
+        }
+        if line.starts_with("    elaboration:")
+            && (question % 5 == 0 || (answer == "NA" && question % 2 == 0))
+        {
+            out.push((if answer == "NA" { NO_REASON } else { REPEATED }).to_owned());
+            while lines.next_if(|next| next.starts_with("      ")).is_some() {}
+            continue;
+        }
+        if line.starts_with("    evidence:") && question % 7 == 0 {
+            out.push(
+                if line.trim() == "evidence: []" {
+                    "    evidence:"
+                } else {
+                    line
+                }
+                .to_owned(),
+            );
+            out.push(format!("      - docs/missing-{question:06}.md"));
+            continue;
+        }
+        out.push(line.to_owned());
+    }
+    out.join("\n")
 }
 
 /// One rule; the kinds are drawn with fixed weights so every kind appears at any N ≥ 50.
@@ -455,7 +513,7 @@ fn rule(out: &mut String, rng: &mut Rng, questions: &[Q], number: usize) {
 }
 
 /// An elaboration in gen.py's mix, made unique and warning-free (see the module docs).
-fn elaboration(
+pub fn elaboration(
     rng: &mut Rng,
     answer: &str,
     topic: &str,
@@ -522,7 +580,7 @@ fn elaboration(
 
 /// Writes `text` as the lines of a folded block scalar (`>-`), wrapped at 92 columns.
 /// Words are separated by single spaces, so folding gives the text back exactly.
-fn folded(out: &mut String, text: &str, indent: &str) {
+pub fn folded(out: &mut String, text: &str, indent: &str) {
     let mut width = 0;
     out.push_str(indent);
     for (i, word) in text.split(' ').enumerate() {
@@ -545,7 +603,7 @@ fn folded(out: &mut String, text: &str, indent: &str) {
 
 /// A YAML scalar that reads back as `text`: plain when that is certainly safe (also in
 /// a flow mapping), otherwise double-quoted (a JSON string is a valid YAML one).
-fn scalar(text: &str) -> String {
+pub fn scalar(text: &str) -> String {
     let plain = text.chars().next().is_some_and(char::is_alphabetic)
         && !text.ends_with([' ', ':'])
         && !text.contains(": ")
@@ -561,108 +619,5 @@ fn scalar(text: &str) -> String {
         text.to_owned()
     } else {
         serde_json::Value::String(text.to_owned()).to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_seed_same_bytes_other_seed_other_bytes() {
-        let a = generate(200, 7);
-        let b = generate(200, 7);
-        assert_eq!(a, b);
-        assert_ne!(a.answers, generate(200, 8).answers);
-        assert_eq!((a.questions, a.rules), (200, 100));
-    }
-
-    #[test]
-    fn the_stream_does_not_change_between_versions() {
-        // Pinned so benchmark inputs stay comparable across commits.
-        let mut rng = Rng::new(DEFAULT_SEED);
-        assert_eq!(rng.next_u64(), 0xbdd7_3226_2feb_6e95);
-        let synth = generate(8, DEFAULT_SEED);
-        let digest = crate::source::SourceFile::from_string("a", synth.answers).sha256();
-        assert_eq!(digest, SYNTH_8_DIGEST);
-    }
-
-    /// SHA-256 of `generate(8, 42).answers`; change it only with a note in docs/performance.md.
-    const SYNTH_8_DIGEST: &str = "bbd8c807e4b9a3f863e8dbd0752edbd690ec1e97909ce7a47db6f0c4528ef3a8";
-
-    #[test]
-    fn generated_files_are_valid_without_warnings_and_use_every_rule_kind() {
-        let synth = generate(400, DEFAULT_SEED);
-        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
-            "checklist.yaml",
-            synth.checklist,
-        ))
-        .unwrap_or_else(|e| panic!("{e:?}"));
-        let checklist = loaded.checklist;
-        assert_eq!(checklist.question_count(), 400);
-        assert_eq!(checklist.ruleset.rules.len(), 200);
-        let file: crate::answers::AnswerFile = crate::yaml::from_str(&synth.answers).unwrap();
-        let named = crate::validate::named_checklists(&file).unwrap();
-        let (diagnostics, responses) = crate::validate::validate(&file, &checklist, &named, None);
-        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-        assert!(responses.is_some());
-        let whens: Vec<String> = checklist
-            .rules
-            .iter()
-            .map(|r| format!("{:?}", r.when))
-            .collect();
-        for kind in [
-            "answer: Some([N])",
-            "answer: Some([N, NA])",
-            "elaboration_matches: Some(\"(?i)",
-            "ignore_case: Some(true)",
-            "elaboration_not_matches: Some(",
-            "elaboration_shorter_than: Some(",
-            "evidence_missing: Some(true)",
-            "elaboration_placeholder: Some(true)",
-            "elaboration_missing: Some(true)",
-            "all: Some(",
-            "any: Some(",
-            "not: Some(",
-        ] {
-            assert!(
-                whens.iter().any(|w| w.contains(kind)),
-                "no rule with {kind}"
-            );
-        }
-    }
-
-    #[test]
-    fn scalars_read_back_as_written() {
-        for text in [
-            "plain text",
-            "a: b",
-            "x #y",
-            "<script>",
-            "«CLM-7»",
-            "true",
-            "(?i)manual|spreadsheet",
-            "it's",
-            "\\b(tbd)\\b",
-        ] {
-            let back: String = crate::yaml::from_str(&scalar(text)).unwrap();
-            assert_eq!(back, text);
-            let flow: std::collections::HashMap<String, String> =
-                crate::yaml::from_str(&format!("{{ k: {} }}", scalar(text))).unwrap();
-            assert_eq!(flow["k"], text);
-        }
-    }
-
-    #[test]
-    fn folded_text_reads_back_exactly() {
-        let text = elaboration(&mut Rng::new(3), "NA", "label quality", false, true, 17);
-        let mut yaml = String::from("e: >-\n");
-        folded(&mut yaml, &text, "  ");
-        assert!(
-            yaml.lines()
-                .all(|l| l.chars().count() <= 92 || !l.trim().contains(' '))
-        );
-        let back: std::collections::HashMap<String, String> = crate::yaml::from_str(&yaml).unwrap();
-        assert_eq!(back["e"], text);
     }
 }

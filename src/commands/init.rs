@@ -1,0 +1,53 @@
+//! `airisk init`: an answer template for one or more checklists.
+
+use anyhow::{Result, bail};
+
+use crate::checklist::{self, Checklist, LoadError, Spec};
+use crate::cli::InitArgs;
+use crate::exit;
+use crate::output;
+
+pub fn run(args: &InitArgs) -> Result<u8> {
+    let specs = if args.checklists.is_empty() {
+        vec![Spec::parse(checklist::DEFAULT_CHECKLIST)]
+    } else {
+        args.checklists.iter().map(|s| Spec::parse(s)).collect()
+    };
+    let mut parts = Vec::new();
+    for spec in &specs {
+        match checklist::load(spec, None) {
+            Ok(loaded) => parts.push(loaded.checklist),
+            Err(LoadError::Io(err)) => return Err(err),
+            Err(LoadError::Invalid { source, .. }) => {
+                bail!(
+                    "{} is not a valid checklist (run `airisk lint {}`)",
+                    source.name,
+                    source.name
+                )
+            }
+        }
+    }
+    let names: Vec<String> = specs
+        .iter()
+        .zip(&parts)
+        .map(|(spec, c)| match spec {
+            Spec::Path(p) => p.display().to_string(),
+            Spec::Builtin { .. } => format!("{}@{}", c.id, c.version),
+        })
+        .collect();
+    let checklist = Checklist::combine(parts).map_err(anyhow::Error::msg)?;
+    let text = crate::init::template(&checklist, &names);
+    match &args.output {
+        Some(path) => {
+            output::write_file(path, text.as_bytes(), &[], args.force)?;
+            output::stderr(&format!(
+                "wrote {} with {} questions; fill in every answer, then run `airisk validate {}`\n",
+                path.display(),
+                checklist.question_count(),
+                path.display()
+            ));
+        }
+        None => output::stdout(&text)?,
+    }
+    Ok(exit::SUCCESS)
+}

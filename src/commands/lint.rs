@@ -1,0 +1,45 @@
+//! `airisk lint FILE...`: the authoring checks of [`crate::lint`] on checklist files.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::cli::LintArgs;
+use crate::diag::{self, DiagFormat};
+use crate::exit;
+use crate::output;
+
+/// `airisk lint FILE...`.
+pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
+    let mut worst = exit::SUCCESS;
+    let mut json = Vec::new();
+    for path in &args.files {
+        let (source, diagnostics) = match crate::lint::lint_file(path) {
+            Ok(pair) => pair,
+            Err(err) => {
+                output::stderr(&format!("error: {err:#}\n"));
+                worst = exit::ERROR;
+                continue;
+            }
+        };
+        let (errors, warnings) = diag::count(&diagnostics);
+        if errors > 0 {
+            worst = worst.max(exit::FAILURE);
+        }
+        match args.format {
+            DiagFormat::Text => {
+                output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+                output::stderr(&format!("{}: {errors} errors, {warnings} warnings\n", source.name));
+            }
+            DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,
+            DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
+        }
+    }
+    if args.format == DiagFormat::Json {
+        output::stdout(
+            &(serde_json::to_string_pretty(
+                &serde_json::json!({"schema_version": 1, "files": json}),
+            )? + "\n"),
+        )?;
+    }
+    Ok(worst)
+}

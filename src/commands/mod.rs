@@ -1,0 +1,226 @@
+//! The commands: each reads its inputs, calls the library and hands the result to a
+//! renderer. One module per command; what several share is here.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::answers::AnswerFile;
+use crate::checklist::{self, LoadError, Spec};
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::diag::{self, DiagFormat, Diagnostic};
+use crate::exit;
+use crate::output;
+use crate::pipeline::{self, ChecklistCache, Evaluated, RulesError, Unusable};
+use crate::source::SourceFile;
+
+mod assess;
+mod diff;
+mod init;
+mod lint;
+mod report;
+mod show;
+mod validate;
+
+/// Runs a parsed command line; returns the exit status.
+pub fn run(cli: &Cli) -> Result<u8> {
+    let ctx = Ctx {
+        color_out: use_color(cli.color, std::io::stdout().is_terminal()),
+        color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+    };
+    match &cli.command {
+        Command::Checklists(args) => show::checklists(args, &ctx),
+        Command::Show(args) => show::show(args, &ctx),
+        Command::Init(args) => init::run(args),
+        Command::Validate(args) => validate::run(args, &ctx),
+        Command::Assess(args) => assess::run(args, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
+        Command::Lint(args) => lint::run(args, &ctx),
+        Command::Schema(args) => {
+            output::stdout(&crate::schema::schema(args.kind)?)?;
+            Ok(exit::SUCCESS)
+        }
+        Command::Diff(args) => diff::run(args, &ctx),
+        Command::Completions(args) => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "airisk",
+                &mut buffer,
+            );
+            output::stdout(&String::from_utf8_lossy(&buffer))?;
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+/// What the commands need to know about the terminal.
+pub struct Ctx {
+    pub color_out: bool,
+    pub color_err: bool,
+}
+
+/// Whether to colour output written to a stream.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Loads a checklist named on the command line; an invalid one is reported in full.
+fn load_or_report(spec: &Spec, ctx: &Ctx) -> Result<checklist::Loaded> {
+    match checklist::load(spec, None) {
+        Ok(loaded) => Ok(loaded),
+        Err(LoadError::Io(err)) => Err(err),
+        Err(LoadError::Invalid {
+            source,
+            diagnostics,
+        }) => {
+            output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+            bail!(
+                "{} is not a valid checklist (run `airisk lint {}` for details)",
+                source.name,
+                source.name
+            )
+        }
+    }
+}
+
+/// Validates an answer file and compiles its rules for an assessment; `Err(code)` when it
+/// cannot go on (what stopped it is printed).
+fn evaluate(
+    file: &Path,
+    overrides: &[String],
+    rules_paths: &[PathBuf],
+    ctx: &Ctx,
+) -> Result<Result<Evaluated, u8>> {
+    let prepared = match pipeline::prepare(file, overrides, &ChecklistCache::default()) {
+        Ok(p) => p,
+        Err(unusable) => {
+            let mut out = Vec::new();
+            report_unusable(unusable, DiagFormat::Text, ctx, &mut out);
+            deliver(out, &mut Vec::new())?;
+            return Ok(Err(exit::ERROR));
+        }
+    };
+    let (diagnostics, responses) = pipeline::check(&prepared);
+    let Some(responses) = responses else {
+        output::stderr(&diag::render_text(
+            &[&prepared.source],
+            &diagnostics,
+            ctx.color_err,
+        ));
+        output::stderr(&summary_line(&prepared.source.name, &diagnostics));
+        output::stderr("error: the answers are invalid; fix them before assessing\n");
+        return Ok(Err(exit::FAILURE));
+    };
+    // The responses hold everything needed from now on; the parsed file is as large
+    // again, so it goes before rendering starts.
+    let mut prepared = prepared;
+    prepared.file = AnswerFile::default();
+    // The checklist's own rules are used in place; a copy is made only to add --rules.
+    let (rules_files, ruleset) = if rules_paths.is_empty() {
+        (Vec::new(), None)
+    } else {
+        let (files, extra) = match pipeline::extra_rules(rules_paths, &prepared.checklist) {
+            Ok(pair) => pair,
+            Err(RulesError::Io(err)) => return Err(err),
+            Err(RulesError::Syntax(source, diagnostics)) => {
+                output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+                bail!("{} is not a valid rules file", source.name);
+            }
+            Err(RulesError::Invalid(sources, diagnostics)) => {
+                let refs: Vec<&SourceFile> = sources.iter().collect();
+                output::stderr(&diag::render_text(&refs, &diagnostics, ctx.color_err));
+                bail!("the rules files have {} errors", diagnostics.len())
+            }
+        };
+        let mut ruleset = prepared.checklist.ruleset.clone();
+        ruleset.merge(extra);
+        (files, Some(ruleset))
+    };
+    Ok(Ok(Evaluated {
+        prepared,
+        responses,
+        rules_files,
+        ruleset,
+        warnings: diagnostics,
+    }))
+}
+
+/// What a command prints about one file, kept until it is that file's turn to print.
+enum Out {
+    Stderr(String),
+    Stdout(String),
+    /// One entry of the `files` list of `--format json`.
+    Json(serde_json::Value),
+}
+
+/// Prints (or, for JSON, collects) what was kept.
+fn deliver(outs: Vec<Out>, json: &mut Vec<serde_json::Value>) -> Result<()> {
+    for out in outs {
+        match out {
+            Out::Stderr(text) => output::stderr(&text),
+            Out::Stdout(text) => output::stdout(&text)?,
+            Out::Json(value) => json.push(value),
+        }
+    }
+    Ok(())
+}
+
+fn report_unusable(unusable: Unusable, format: DiagFormat, ctx: &Ctx, out: &mut Vec<Out>) {
+    match unusable {
+        Unusable::Message(message) => out.push(match format {
+            DiagFormat::Json => Out::Json(serde_json::json!({"error": message})),
+            DiagFormat::Github => {
+                Out::Stderr(format!("::error::{}\n", message.replace('\n', "%0A")))
+            }
+            DiagFormat::Text => Out::Stderr(format!("error: {message}\n")),
+        }),
+        Unusable::Diagnostics(source, diagnostics) => {
+            emit(&source, &diagnostics, format, ctx, out);
+        }
+    }
+}
+
+/// One file's diagnostics in the format asked for.
+fn emit(
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    format: DiagFormat,
+    ctx: &Ctx,
+    out: &mut Vec<Out>,
+) {
+    out.push(match format {
+        DiagFormat::Text => Out::Stderr(diag::render_text(&[source], diagnostics, ctx.color_err)),
+        DiagFormat::Github => Out::Stdout(diag::render_github(diagnostics)),
+        DiagFormat::Json => {
+            let (errors, _) = diag::count(diagnostics);
+            Out::Json(
+                serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics}),
+            )
+        }
+    });
+}
+
+fn summary_line(name: &str, diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = diag::count(diagnostics);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if errors == 0 && warnings == 0 {
+        format!("{name}: valid\n")
+    } else if errors == 0 {
+        format!("{name}: valid, with {}\n", plural(warnings, "warning"))
+    } else {
+        format!(
+            "{name}: invalid: {}, {}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}

@@ -1,0 +1,62 @@
+//! `airisk report`: the risk report in Markdown or HTML, to a file or standard output.
+
+use anyhow::{Context, Result};
+
+use super::{Ctx, evaluate};
+use crate::assess;
+use crate::cli::ReportArgs;
+use crate::exit;
+use crate::output;
+use crate::pipeline;
+use crate::source::SourceFile;
+
+pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
+    let template = match &args.template {
+        Some(path) => Some(SourceFile::read(path)?),
+        None => None,
+    };
+    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, ctx)? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let mut assessment = pipeline::assess(&evaluated)?;
+    if let Some(template) = &template {
+        assessment.inputs.push(assess::Input {
+            role: "template",
+            path: template.name.clone(),
+            sha256: template.sha256(),
+        });
+    }
+    if let Some(path) = &args.output {
+        let mut inputs = vec![args.file.clone()];
+        inputs.extend(args.rules.iter().cloned());
+        inputs.extend(args.template.iter().cloned());
+        inputs.extend(
+            evaluated
+                .prepared
+                .checklist
+                .sources
+                .iter()
+                .filter_map(|s| s.path.clone()),
+        );
+        // Rendered straight into the file: a large report never sits in memory whole.
+        output::write_file_with(path, &inputs, true, |out| {
+            crate::report::render_to(&assessment, args.format, template.as_ref(), out)
+        })
+        .with_context(|| format!("the report was not written to {}", path.display()))?;
+    } else if template.is_none() {
+        // A built-in template renders on every input (the tests show it), so it goes out
+        // as it is made, without a buffer the size of the report.
+        output::stdout_with(|out| crate::report::render_to(&assessment, args.format, None, out))?;
+    } else {
+        // Whole before any of it is printed, so a failing template prints nothing.
+        let text = crate::report::render(&assessment, args.format, template.as_ref())?;
+        output::stdout(&text)?;
+        std::mem::forget(text);
+    }
+    // The process ends next: freeing a large model piece by piece only costs time, the
+    // operating system takes it back at once.
+    std::mem::forget(assessment);
+    std::mem::forget(evaluated);
+    Ok(exit::SUCCESS)
+}
