@@ -288,14 +288,8 @@ fn prepare(
     let file: AnswerFile = match parsed {
         Ok(file) => file,
         Err(err) => {
-            let mut d = Diagnostic::error(
-                diag::Code::YamlSyntax,
-                format!("invalid YAML: {}", err.message),
-            )
-            .help("fix the syntax first; `airisk init` shows the expected layout");
-            if let (Some(line), Some(column)) = (err.line, err.column) {
-                d = d.at_position(line, column);
-            }
+            let d = Diagnostic::from_yaml("invalid YAML", &err)
+                .help("fix the syntax first; `airisk init` shows the expected layout");
             let mut diagnostics = vec![d];
             diag::resolve(&source, &mut diagnostics);
             return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
@@ -750,14 +744,7 @@ fn extra_rules(
         let file: rules::RulesFile = match yaml::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => {
-                let mut d = Diagnostic::error(
-                    diag::Code::YamlSyntax,
-                    format!("not a valid rules file: {}", err.message),
-                );
-                if let (Some(line), Some(column)) = (err.line, err.column) {
-                    d = d.at_position(line, column);
-                }
-                let mut diagnostics = vec![d];
+                let mut diagnostics = vec![Diagnostic::from_yaml("not a valid rules file", &err)];
                 diag::resolve(&source, &mut diagnostics);
                 output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
                 bail!("{} is not a valid rules file", source.name);
