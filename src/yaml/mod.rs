@@ -10,7 +10,6 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-mod block;
 mod locate;
 
 pub use locate::{LineIndex, locate};
