@@ -16,8 +16,8 @@ use crate::yaml::{self, Seg};
 /// Version of the JSON serialization; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Answer files at least this large have their keys found and their SHA-256 computed on
-/// a second thread while the rules are evaluated (each about 10 ms at 4 MB).
+/// Answer files at least this large have their SHA-256 computed on a second thread while
+/// the rules are evaluated.
 const SIDE_THREAD_BYTES: usize = 256 * 1024;
 
 /// The overall risk rating, `none` when no finding is open.
@@ -273,7 +273,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
     // What needs only the answer file's text runs beside the rules when it is large.
-    let side = || (scan_answer_keys(&answers.text, checklist), answers.sha256());
+    let side = || answers.sha256();
     let (mut fired, side): (Vec<&crate::rules::Rule>, _) = if answers.text.len() >= side_from {
         std::thread::scope(|scope| {
             let side = crate::par::spawn_scoped_helper(scope, side);
@@ -286,10 +286,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     } else {
         (rules.evaluate(by_ordinal).collect(), None)
     };
-    let (scanned, answers_sha256) = match side {
-        Some((keys, sha256)) => (Keys::Scanned(keys), sha256),
-        None => (Keys::NotScanned, answers.sha256()),
-    };
+    let answers_sha256 = side.unwrap_or_else(|| answers.sha256());
     fired.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -300,7 +297,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
     }
-    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor), scanned);
+    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor));
     let findings: Vec<Finding<'c>> = fired
         .iter()
         .map(|rule| {
@@ -483,64 +480,9 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     }
 }
 
-/// Lines of the answers that findings point at.
-///
-/// A valid answer file has exactly one entry per question. When a line scan of its
-/// `answers:` block (block style, see [`yaml::block_entries`]) finds exactly that, the keys'
-/// lines are the positions; otherwise one position pass over the file finds them.
-/// The answer keys' positions when they were looked for beforehand.
-enum Keys {
-    NotScanned,
-    /// What [`scan_answer_keys`] found.
-    Scanned(Option<Vec<yaml::Pos>>),
-}
-
+/// Lines of the answer keys that findings point at, found by [`yaml::locate`] as for
+/// diagnostics. A question without an entry has no position.
 fn locate_answers(
-    answers: &crate::source::SourceFile,
-    checklist: &Checklist,
-    anchors: impl Iterator<Item = QuestionRef>,
-    scanned: Keys,
-) -> HashMap<usize, (Option<usize>, Option<usize>)> {
-    let anchors: Vec<QuestionRef> = anchors.collect();
-    if anchors.is_empty() {
-        return HashMap::new();
-    }
-    let keys = match scanned {
-        Keys::Scanned(keys) => keys,
-        Keys::NotScanned => scan_answer_keys(&answers.text, checklist),
-    };
-    if let Some(keys) = keys {
-        return anchors
-            .iter()
-            .map(|a| {
-                let pos = keys[a.ordinal];
-                (a.ordinal, (Some(pos.line), Some(pos.column)))
-            })
-            .collect();
-    }
-    locate_answers_by_walk(answers, checklist, anchors.into_iter())
-}
-
-/// The position of every question's key under `answers:`, by ordinal, when a line scan
-/// finds each question exactly once and nothing else.
-pub fn scan_answer_keys(text: &str, checklist: &Checklist) -> Option<Vec<yaml::Pos>> {
-    let entries = yaml::block_entries(text, "answers")?;
-    if entries.len() != checklist.question_count() {
-        return None;
-    }
-    let mut keys: Vec<Option<yaml::Pos>> = vec![None; entries.len()];
-    for entry in entries {
-        let slot = &mut keys[checklist.lookup(entry.key)?.ordinal];
-        if slot.is_some() {
-            return None;
-        }
-        *slot = Some(entry.pos);
-    }
-    keys.into_iter().collect()
-}
-
-/// [`locate_answers`] by the position pass of [`yaml::locate`].
-fn locate_answers_by_walk(
     answers: &crate::source::SourceFile,
     checklist: &Checklist,
     anchors: impl Iterator<Item = QuestionRef>,
@@ -626,10 +568,6 @@ mod tests {
         (loaded.checklist, synth.answers)
     }
 
-    fn every_question(checklist: &Checklist) -> Vec<QuestionRef> {
-        checklist.questions().map(|(q, _)| q).collect()
-    }
-
     #[test]
     fn the_side_thread_changes_nothing() {
         let (checklist, text) = synth_checklist(300);
@@ -656,42 +594,6 @@ mod tests {
         let (alone, beside) = (run(usize::MAX), run(0));
         assert!(alone.contains("\"line\":") && alone.len() > 1000);
         assert_eq!(alone, beside);
-    }
-
-    #[test]
-    fn scanned_answer_positions_are_the_position_pass_ones() {
-        let (checklist, text) = synth_checklist(120);
-        let answers = crate::source::SourceFile::from_string("answers.yaml", text);
-        assert!(scan_answer_keys(&answers.text, &checklist).is_some());
-        let all = every_question(&checklist);
-        let fast = locate_answers(&answers, &checklist, all.iter().copied(), Keys::NotScanned);
-        let walked = locate_answers_by_walk(&answers, &checklist, all.iter().copied());
-        assert_eq!(fast.len(), 120);
-        assert_eq!(fast, walked);
-    }
-
-    #[test]
-    fn answer_positions_fall_back_when_the_scan_does_not_fit() {
-        let (checklist, text) = synth_checklist(12);
-        let all = every_question(&checklist);
-        // An extra entry, a missing one, flow style: the scan is refused, the walk answers.
-        let first = checklist
-            .questions()
-            .next()
-            .map(|(_, q)| q.id.clone())
-            .unwrap();
-        let extra = text.replacen("answers:\n", "answers:\n  not-a-question: {}\n", 1);
-        let missing = text.replacen(&format!("  {first}:\n"), "  renamed:\n", 1);
-        let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-        let flow = serde_json::to_string(&value).unwrap();
-        for variant in [extra, missing, flow] {
-            assert!(scan_answer_keys(&variant, &checklist).is_none());
-            let answers = crate::source::SourceFile::from_string("a.yaml", variant);
-            assert_eq!(
-                locate_answers(&answers, &checklist, all.iter().copied(), Keys::NotScanned),
-                locate_answers_by_walk(&answers, &checklist, all.iter().copied())
-            );
-        }
     }
 
     #[test]

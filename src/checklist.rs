@@ -172,13 +172,7 @@ pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
         match parse_in_halves(&source.text).map_or_else(|| yaml::from_str(&source.text), Ok) {
             Ok(file) => file,
             Err(err) => {
-                let mut diagnostic = Diagnostic::error(
-                    Code::YamlSyntax,
-                    format!("not a valid checklist: {}", err.message),
-                );
-                if let (Some(line), Some(column)) = (err.line, err.column) {
-                    diagnostic = diagnostic.at_position(line, column);
-                }
+                let mut diagnostic = Diagnostic::from_yaml("not a valid checklist", &err);
                 if err.message.contains("floating point") || err.message.contains("integer") {
                     diagnostic = diagnostic
                         .help("quote numbers that are meant as text, for example version: \"1.0\"");
