@@ -186,9 +186,6 @@ fn init(args: &cli::InitArgs) -> Result<u8> {
 #[derive(Default, Clone)]
 struct ChecklistCache {
     loaded: Arc<Mutex<HashMap<CacheKey, Arc<Checklist>>>>,
-    /// Whether the rules will run (not for `validate`): their patterns are then prepared
-    /// beside a newly loaded checklist.
-    rules: bool,
     /// The built-in report template to compile beside a newly loaded checklist.
     template: Option<cli::ReportFormat>,
 }
@@ -257,10 +254,10 @@ fn prepare(
         Some(guess) => {
             let (send, receive) = mpsc::sync_channel(1);
             let (choice, name, shared) = (guess.clone(), source.name.clone(), cache.clone());
-            crate::par::spawn_helper(move || {
+            std::thread::spawn(move || {
                 let loaded = load_checklist(&choice, &name, &shared);
                 let warm = match &loaded {
-                    Ok((checklist, true)) => Some(WarmUp::new(checklist, &shared)),
+                    Ok((_, true)) => Some(WarmUp::new(&shared)),
                     _ => None,
                 };
                 // The receiver is gone only if the main thread stopped early.
@@ -270,13 +267,7 @@ fn prepare(
                 }
             });
             let parsed = yaml::from_str::<AnswerFile>(&source.text);
-            // Waiting for the checklist: meanwhile, what validation needs first. Not the
-            // template: the loader compiles it while this thread validates.
-            let mut ready = receive.try_recv();
-            if ready.is_err() {
-                crate::quality::warm_up();
-                ready = receive.try_recv();
-            }
+            let ready = receive.try_recv();
             // Should the loader have died (it does not panic), load it here.
             let loaded = ready
                 .or_else(|_| receive.recv())
@@ -452,9 +443,9 @@ fn resolve_checklist(
 ) -> Result<Arc<Checklist>, Unusable> {
     let (checklist, fresh) = load_checklist(choice, name, cache)?;
     if fresh {
-        let warm = WarmUp::new(&checklist, cache);
+        let warm = WarmUp::new(cache);
         // Detached: the process may end first, which is fine.
-        crate::par::spawn_helper(move || warm.run());
+        std::thread::spawn(move || warm.run());
     }
     Ok(checklist)
 }
@@ -462,26 +453,18 @@ fn resolve_checklist(
 /// What comes after loading a checklist, prepared on a spare core in the order the main
 /// thread needs it: validation's patterns, the rules' patterns, the report's template.
 struct WarmUp {
-    checklist: Arc<Checklist>,
-    rules: bool,
     template: Option<cli::ReportFormat>,
 }
 
 impl WarmUp {
-    fn new(checklist: &Arc<Checklist>, cache: &ChecklistCache) -> WarmUp {
+    fn new(cache: &ChecklistCache) -> WarmUp {
         WarmUp {
-            checklist: Arc::clone(checklist),
-            rules: cache.rules,
             template: cache.template,
         }
     }
 
     fn run(self) {
-        crate::quality::warm_up();
         SourceFile::warm_up();
-        if self.rules {
-            self.checklist.ruleset.warm_up();
-        }
         if let Some(format) = self.template {
             crate::report::warm_up(format);
         }
@@ -805,7 +788,6 @@ fn evaluate(
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let cache = ChecklistCache {
-        rules: true,
         template,
         ..ChecklistCache::default()
     };

@@ -276,7 +276,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     let side = || (scan_answer_keys(&answers.text, checklist), answers.sha256());
     let (mut fired, side): (Vec<&crate::rules::Rule>, _) = if answers.text.len() >= side_from {
         std::thread::scope(|scope| {
-            let side = crate::par::spawn_scoped_helper(scope, side);
+            let side = scope.spawn(side);
             let fired = rules.evaluate(by_ordinal).collect();
             let side = side
                 .join()

@@ -231,7 +231,7 @@ fn parse_in_halves(text: &str) -> Option<ChecklistFile> {
         return None;
     }
     let (questions, rules) = std::thread::scope(|scope| {
-        let rules = crate::par::spawn_scoped_helper(scope, || {
+        let rules = scope.spawn(|| {
             yaml::from_str::<crate::rules::RulesFile>(tail)
         });
         let questions = yaml::from_str::<ChecklistFile>(head);
@@ -259,7 +259,7 @@ fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> 
     let compiled = if large {
         // The SHA-256 of a large checklist (70 ms at 50 MB) is computed beside its rules.
         let (compiled, sha256) = std::thread::scope(|scope| {
-            let sha256 = crate::par::spawn_scoped_helper(scope, || checklist.sources[0].sha256());
+            let sha256 = scope.spawn(|| checklist.sources[0].sha256());
             let compiled = checklist.compile_own_rules();
             let sha256 = sha256
                 .join()

@@ -9,7 +9,6 @@ pub mod app;
 pub mod assess;
 pub mod checklist;
 pub mod cli;
-pub mod dfa;
 pub mod diag;
 pub mod init;
 pub mod lint;
