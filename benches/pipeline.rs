@@ -30,7 +30,8 @@ use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist, ChecklistFile, Spec};
 use airisk::cli::ReportFormat;
 use airisk::source::SourceFile;
-use airisk::validate::{self, Responses};
+use airisk::answers::Responses;
+use airisk::validate;
 use airisk::{report, synth, yaml};
 
 const DATE: &str = "2023-11-14";

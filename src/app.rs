@@ -17,7 +17,8 @@ use crate::exit;
 use crate::output;
 use crate::rules::{self, RuleSet, RuleSource};
 use crate::source::SourceFile;
-use crate::validate::{self, Responses};
+use crate::answers::Responses;
+use crate::validate;
 use crate::yaml;
 
 /// Runs a parsed command line; returns the exit status.

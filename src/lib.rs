@@ -14,7 +14,6 @@ pub mod init;
 pub mod lint;
 pub mod output;
 pub mod par;
-pub mod quality;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::checklist::{Checklist, QuestionRef, Severity};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceFile;
-use crate::validate::{AnswerValue, Implementation, Response, is_placeholder};
+use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::yaml::{DocPath, Seg};
 
 /// Longest regular expression accepted in a rule.

@@ -5,7 +5,7 @@
 use airisk::checklist;
 use airisk::rules::{ConditionDef, RuleDef, RuleSource};
 use airisk::source::SourceFile;
-use airisk::validate::{AnswerValue, Implementation, Response};
+use airisk::answers::{AnswerValue, Implementation, Response};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 

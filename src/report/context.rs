@@ -17,7 +17,7 @@ use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr, Serde};
 
 use crate::assess::{Assessment, QuestionResult};
 use crate::checklist::Severity;
-use crate::validate::{AnswerValue, Implementation};
+use crate::answers::{AnswerValue, Implementation};
 
 /// The context every report template is rendered with.
 pub fn context(assessment: &Assessment<'_>) -> Value {

@@ -13,7 +13,8 @@ use regex::Regex;
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
 use crate::path;
-use crate::validate::{AnswerValue, Response, quality_level};
+use crate::answers::{AnswerValue, Response};
+use super::quality_level;
 
 /// Shorter texts repeat by chance ("Handled by the platform team."), so are not compared.
 const MIN_DUPLICATE_LENGTH: usize = 40;
