@@ -13,7 +13,6 @@ pub mod diag;
 pub mod init;
 pub mod lint;
 pub mod output;
-pub mod par;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -56,18 +56,6 @@ pub fn validate(
     named: &[Spec],
     base: Option<&Path>,
 ) -> (Vec<Diagnostic>, Option<Responses>) {
-    validate_in_runs(file, checklist, named, base, PARALLEL_RUN)
-}
-
-/// [`validate`] with the answers checked in parallel runs of at least `min_run` (the
-/// tests compare runs of one with a single run).
-fn validate_in_runs(
-    file: &AnswerFile,
-    checklist: &Checklist,
-    named: &[Spec],
-    base: Option<&Path>,
-    min_run: usize,
-) -> (Vec<Diagnostic>, Option<Responses>) {
     let mut out = Vec::new();
     if let Some(raw) = &file.not_a_map {
         out.push(
@@ -135,7 +123,7 @@ fn validate_in_runs(
     let mut unknown_seen: HashSet<&str> = HashSet::new();
     let mut answered = vec![false; slots.len()];
     // Which question each entry answers (or why it answers none), in file order; the
-    // entries are then checked in parallel runs and their diagnostics joined in order.
+    // entries are then checked in that order.
     let mut targets: Vec<(&str, &Entry, Target)> = Vec::with_capacity(entries.len());
     for (id, entry) in entries {
         let found = checklist.lookup(id);
@@ -169,25 +157,13 @@ fn validate_in_runs(
         };
         targets.push((id, entry, target));
     }
-    let runs = crate::par::map_runs(&targets, min_run, |run| {
-        let mut checked = Vec::with_capacity(run.len());
-        let mut diagnostics = Vec::new();
-        for (id, entry, target) in run {
-            match target {
-                Ok(qref) => checked.push((
-                    qref.ordinal,
-                    check_entry(id, entry, checklist, *qref, base, &mut diagnostics),
-                )),
-                Err(d) => diagnostics.push((**d).clone()),
+    for (id, entry, target) in targets {
+        match target {
+            Ok(qref) => {
+                slots[qref.ordinal] = check_entry(id, entry, checklist, qref, base, &mut out);
             }
+            Err(d) => out.push(*d),
         }
-        (checked, diagnostics)
-    });
-    for (checked, diagnostics) in runs {
-        for (ordinal, slot) in checked {
-            slots[ordinal] = slot;
-        }
-        out.extend(diagnostics);
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {
@@ -207,7 +183,7 @@ fn validate_in_runs(
             }
         }
     }
-    quality::check(checklist, &slots, min_run, &mut out);
+    quality::check(checklist, &slots, &mut out);
     if out.iter().any(Diagnostic::is_error) {
         return (out, None);
     }
@@ -421,10 +397,6 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Normalised placeholder texts: what people write when they mean to come back later.
-/// Fewest answers per thread when a file's answers are checked in parallel: a few
-/// microseconds each, so a smaller run is not worth a thread.
-pub const PARALLEL_RUN: usize = 1_000;
 
 /// The question an answer entry is checked against, or why it is refused (boxed: a
 /// diagnostic is large and rare, and there is one target per answer).
@@ -860,8 +832,7 @@ mod tests {
         text.push_str("  zz-unknown:\n    answer: Y\n    elaboration: x\n  data-000002:\n    answer: N\n    elaboration: again\n");
         let file: AnswerFile = crate::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
         let checklist = &loaded.checklist;
-        let (one, responses) = validate_in_runs(&file, checklist, &[], None, usize::MAX);
-        let (parallel, _) = validate_in_runs(&file, checklist, &[], None, 1);
+        let (one, responses) = validate(&file, checklist, &[], None);
         assert!(responses.is_none());
         for code in [
             Code::InvalidAnswer,
@@ -874,7 +845,6 @@ mod tests {
         ] {
             assert!(one.iter().any(|d| d.code == code), "{code:?}");
         }
-        assert_eq!(format!("{parallel:?}"), format!("{one:?}"));
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub struct Responses {
     pub by_ordinal: Vec<Response>,
 }
 
+/// Normalised placeholder texts: what people write when they mean to come back later.
 const PLACEHOLDERS: &[&str] = &[
     "tbd",
     "tba",

@@ -123,7 +123,7 @@ fn push_lowercase(c: char, out: &mut Vec<u8>) {
     }
 }
 
-/// One answer's quality, found on its own (in parallel with the others).
+/// One answer's quality, found on its own.
 struct Checked<'a> {
     id: &'a str,
     text: &'a str,
@@ -133,12 +133,10 @@ struct Checked<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs every quality check on the answers that passed the basic checks, in parallel
-/// runs of at least `min_run` answers.
+/// Runs every quality check on the answers that passed the basic checks.
 pub fn check(
     checklist: &Checklist,
     slots: &[Option<Response>],
-    min_run: usize,
     out: &mut Vec<Diagnostic>,
 ) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
@@ -146,11 +144,8 @@ pub fn check(
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
     let evidence_level = quality_level(checklist, QualityCheck::YWithoutEvidence);
     let hasher = std::hash::RandomState::new();
-    let questions: Vec<_> = checklist.questions().collect();
-    let runs = crate::par::map_runs(&questions, min_run, |run| {
-        let mut buffer = Vec::new();
-        run.iter()
-            .filter_map(|(qref, question)| {
+    let mut key_buffer = Vec::new();
+    let answers = checklist.questions().filter_map(|(qref, question)| {
                 let response = slots[qref.ordinal].as_ref()?;
                 let id = question.id.as_str();
                 let at = || path!["answers", id, "elaboration"];
@@ -158,8 +153,8 @@ pub fn check(
                 let key = (duplicate_level.is_some()
                     && text.chars().count() >= MIN_DUPLICATE_LENGTH)
                     .then(|| {
-                        normalise(text, &mut buffer);
-                        hasher.hash_one(buffer.as_slice())
+                        normalise(text, &mut key_buffer);
+                        hasher.hash_one(key_buffer.as_slice())
                     });
                 let mut diagnostics = Vec::new();
                 match response.answer {
@@ -210,13 +205,11 @@ pub fn check(
                     key,
                     diagnostics,
                 })
-            })
-            .collect::<Vec<_>>()
     });
     // Texts by the hash of their normalised form, so no copy of each text is kept.
     let mut first_with_text: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
     let (mut buffer, mut other) = (Vec::new(), Vec::new());
-    for checked in runs.into_iter().flatten() {
+    for checked in answers {
         if let (Some(level), Some(key)) = (duplicate_level, checked.key) {
             let earlier = first_with_text.entry(key).or_default();
             let same = earlier.iter().find(|(first, _)| {
@@ -295,7 +288,7 @@ mod tests {
         slots[3] = respond("Short, repeated.");
         slots[4] = respond("Short, repeated.");
         let mut out = Vec::new();
-        check(&checklist, &slots, usize::MAX, &mut out);
+        check(&checklist, &slots, &mut out);
         let duplicates: Vec<_> = out
             .iter()
             .filter(|d| d.code == Code::DuplicateElaboration)
