@@ -16,10 +16,6 @@ use crate::yaml::{self, Seg};
 /// Version of the JSON serialization; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Answer files at least this large have their keys found and their SHA-256 computed on
-/// a second thread while the rules are evaluated (each about 10 ms at 4 MB).
-const SIDE_THREAD_BYTES: usize = 256 * 1024;
-
 /// The overall risk rating, `none` when no finding is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -256,12 +252,7 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
 
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
 /// checklist order, then rule id.
-pub fn assess(inputs: Inputs<'_>) -> Assessment<'_> {
-    assess_with_side_thread_from(inputs, SIDE_THREAD_BYTES)
-}
-
-/// [`assess`], with the side thread used for answer files of at least `side_from` bytes.
-fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Assessment<'c> {
+pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     let Inputs {
         checklist,
         rules,
@@ -272,24 +263,8 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
         date,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    // What needs only the answer file's text runs beside the rules when it is large.
-    let side = || (scan_answer_keys(&answers.text, checklist), answers.sha256());
-    let (mut fired, side): (Vec<&crate::rules::Rule>, _) = if answers.text.len() >= side_from {
-        std::thread::scope(|scope| {
-            let side = scope.spawn(side);
-            let fired = rules.evaluate(by_ordinal).collect();
-            let side = side
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (fired, Some(side))
-        })
-    } else {
-        (rules.evaluate(by_ordinal).collect(), None)
-    };
-    let (scanned, answers_sha256) = match side {
-        Some((keys, sha256)) => (Keys::Scanned(keys), sha256),
-        None => (Keys::NotScanned, answers.sha256()),
-    };
+    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -300,7 +275,7 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
     }
-    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor), scanned);
+    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor));
     let findings: Vec<Finding<'c>> = fired
         .iter()
         .map(|rule| {
@@ -488,28 +463,16 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
 /// A valid answer file has exactly one entry per question. When a line scan of its
 /// `answers:` block (block style, see [`yaml::block_entries`]) finds exactly that, the keys'
 /// lines are the positions; otherwise one position pass over the file finds them.
-/// The answer keys' positions when they were looked for beforehand.
-enum Keys {
-    NotScanned,
-    /// What [`scan_answer_keys`] found.
-    Scanned(Option<Vec<yaml::Pos>>),
-}
-
 fn locate_answers(
     answers: &crate::source::SourceFile,
     checklist: &Checklist,
     anchors: impl Iterator<Item = QuestionRef>,
-    scanned: Keys,
 ) -> HashMap<usize, (Option<usize>, Option<usize>)> {
     let anchors: Vec<QuestionRef> = anchors.collect();
     if anchors.is_empty() {
         return HashMap::new();
     }
-    let keys = match scanned {
-        Keys::Scanned(keys) => keys,
-        Keys::NotScanned => scan_answer_keys(&answers.text, checklist),
-    };
-    if let Some(keys) = keys {
+    if let Some(keys) = scan_answer_keys(&answers.text, checklist) {
         return anchors
             .iter()
             .map(|a| {
@@ -631,40 +594,12 @@ mod tests {
     }
 
     #[test]
-    fn the_side_thread_changes_nothing() {
-        let (checklist, text) = synth_checklist(300);
-        let answers = crate::source::SourceFile::from_string("answers.yaml", text);
-        let file: crate::answers::AnswerFile =
-            crate::yaml::from_str(&answers.text).unwrap_or_else(|e| panic!("{e}"));
-        let (_, responses) = crate::validate::validate(&file, &checklist, &[], None);
-        let responses = responses.unwrap_or_else(|| panic!("the synthetic answers are valid"));
-        let run = |side_from| {
-            let assessment = assess_with_side_thread_from(
-                Inputs {
-                    checklist: &checklist,
-                    rules: &checklist.ruleset,
-                    responses: &responses,
-                    answers: &answers,
-                    rules_files: &[],
-                    warnings: Vec::new(),
-                    date: "2026-01-01".into(),
-                },
-                side_from,
-            );
-            serde_json::to_string(&assessment).unwrap_or_default()
-        };
-        let (alone, beside) = (run(usize::MAX), run(0));
-        assert!(alone.contains("\"line\":") && alone.len() > 1000);
-        assert_eq!(alone, beside);
-    }
-
-    #[test]
     fn scanned_answer_positions_are_the_position_pass_ones() {
         let (checklist, text) = synth_checklist(120);
         let answers = crate::source::SourceFile::from_string("answers.yaml", text);
         assert!(scan_answer_keys(&answers.text, &checklist).is_some());
         let all = every_question(&checklist);
-        let fast = locate_answers(&answers, &checklist, all.iter().copied(), Keys::NotScanned);
+        let fast = locate_answers(&answers, &checklist, all.iter().copied());
         let walked = locate_answers_by_walk(&answers, &checklist, all.iter().copied());
         assert_eq!(fast.len(), 120);
         assert_eq!(fast, walked);
@@ -688,7 +623,7 @@ mod tests {
             assert!(scan_answer_keys(&variant, &checklist).is_none());
             let answers = crate::source::SourceFile::from_string("a.yaml", variant);
             assert_eq!(
-                locate_answers(&answers, &checklist, all.iter().copied(), Keys::NotScanned),
+                locate_answers(&answers, &checklist, all.iter().copied()),
                 locate_answers_by_walk(&answers, &checklist, all.iter().copied())
             );
         }
