@@ -731,7 +731,7 @@ fn extra_rules(
     let mut files = Vec::new();
     for path in paths {
         let source = SourceFile::read(path)?;
-        let file: rules::RulesFile = match yaml::from_str(&source.text) {
+        let file: checklist::RulesFile = match yaml::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => {
                 let mut d = Diagnostic::error(

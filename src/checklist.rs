@@ -7,6 +7,7 @@
 
 mod builtin;
 mod model;
+mod rule_def;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +16,7 @@ use anyhow::Result;
 
 pub use builtin::{BUILTIN, Builtin, DEFAULT_CHECKLIST, find_builtin};
 pub use model::*;
+pub use rule_def::{ConditionDef, RuleDef, RulesFile};
 
 use crate::diag::{Code, Diagnostic};
 use crate::path;
@@ -201,7 +203,7 @@ pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
 fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> {
     let sha256 = source.sha256();
     let mut checklist = Checklist::from_file(file, source, sha256);
-    match checklist.compile_own_rules() {
+    match crate::rules::RuleSet::compile(&checklist) {
         Ok(ruleset) => checklist.ruleset = ruleset,
         Err(diagnostics) => {
             return Err(LoadError::Invalid {

@@ -1,6 +1,6 @@
 //! The rule language: declarative conditions on answers that produce findings.
 //!
-//! Rules are written as [`RuleDef`] (serde, strict), compiled once into [`RuleSet`]
+//! Rules are written as [`RuleDef`] (serde, strict, part of the checklist model), compiled once into [`RuleSet`]
 //! (question ids resolved to indices, regexes built) and then evaluated against the
 //! responses. Compilation collects every problem with its document path; the syntax is
 //! documented in `docs/rules.md`.
@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder};
-use serde::{Deserialize, Serialize};
-
-use crate::checklist::{Checklist, QuestionRef, Severity};
+use crate::checklist::{Checklist, ConditionDef, QuestionRef, RuleDef, Severity};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceFile;
 use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
@@ -25,61 +23,6 @@ pub const MAX_REGEX_SIZE: usize = 1 << 20;
 pub const MAX_CONDITION_DEPTH: usize = 32;
 /// Most rules in one assessment (checklist plus every rules file).
 pub const MAX_RULES: usize = 1_000_000;
-
-/// A rule as written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RuleDef {
-    pub id: String,
-    pub when: ConditionDef,
-    #[serde(default)]
-    pub severity: Option<Severity>,
-    #[serde(default)]
-    pub question: Option<String>,
-    pub finding: String,
-    pub recommendation: String,
-    #[serde(default)]
-    pub references: Vec<String>,
-}
-
-/// A condition as written: either a test on `question`, or one combinator.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ConditionDef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all: Option<Vec<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub any: Option<Vec<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not: Option<Box<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Vec<AnswerValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_missing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_shorter_than: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_placeholder: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_matches: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_not_matches: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore_case: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence_missing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub implementation: Option<Vec<Implementation>>,
-}
-
-/// An extra rules file given with `--rules`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RulesFile {
-    pub rules: Vec<RuleDef>,
-}
 
 /// One check of a test.
 #[derive(Debug, Clone)]
@@ -607,6 +550,26 @@ impl Condition {
 }
 
 impl RuleSet {
+    /// Compiles a checklist's own rules: those of every part, each against its own file
+    /// for diagnostics.
+    pub fn compile(checklist: &Checklist) -> Result<RuleSet, Vec<Diagnostic>> {
+        let mut sources = Vec::with_capacity(checklist.parts.len());
+        let mut start = 0;
+        for (part, source) in checklist.sources.iter().enumerate() {
+            let len = checklist.rule_part[start..]
+                .iter()
+                .take_while(|&&p| p == part)
+                .count();
+            sources.push(RuleSource {
+                source,
+                rules: &checklist.rules[start..start + len],
+                first_index: 0,
+            });
+            start += len;
+        }
+        compile(checklist, &sources, &RuleSet::default())
+    }
+
     /// Appends another set compiled against the same checklist.
     pub fn merge(&mut self, other: RuleSet) {
         let offset = self.rules.len();

@@ -3,7 +3,8 @@
 #![no_main]
 
 use airisk::checklist;
-use airisk::rules::{ConditionDef, RuleDef, RuleSource};
+use airisk::checklist::{ConditionDef, RuleDef};
+use airisk::rules::RuleSource;
 use airisk::source::SourceFile;
 use airisk::answers::{AnswerValue, Implementation, Response};
 use arbitrary::Arbitrary;
