@@ -26,11 +26,11 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use airisk::answers::AnswerFile;
+use airisk::answers::Responses;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist, ChecklistFile, Spec};
 use airisk::cli::ReportFormat;
 use airisk::source::SourceFile;
-use airisk::answers::Responses;
 use airisk::validate;
 use airisk::{report, synth, yaml};
 

@@ -7,9 +7,7 @@
 
 mod response;
 
-pub use response::{
-    AnswerValue, Implementation, Project, Response, Responses, is_placeholder,
-};
+pub use response::{AnswerValue, Implementation, Project, Response, Responses, is_placeholder};
 
 use std::fmt;
 

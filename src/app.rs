@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use anyhow::{Context, Result, bail};
 
 use crate::answers::AnswerFile;
+use crate::answers::Responses;
 use crate::assess::{self, Assessment};
 use crate::checklist::{self, Checklist, LoadError, Spec};
 use crate::cli::{self, Cli, Command};
@@ -17,7 +18,6 @@ use crate::exit;
 use crate::output;
 use crate::rules::{self, RuleSet, RuleSource};
 use crate::source::SourceFile;
-use crate::answers::Responses;
 use crate::validate;
 use crate::yaml;
 

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
 use crate::checklist::{Checklist, ChecklistMeta, Question, QuestionRef, Scoring, Severity};
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
-use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
 use crate::yaml::{self, Seg};
 
 /// Version of the JSON serialization; bumped on any incompatible change.

@@ -170,24 +170,23 @@ fn parse_builtin(builtin: &Builtin) -> Result<Loaded, LoadError> {
 }
 
 pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
-    let file: ChecklistFile =
-        match yaml::from_str(&source.text) {
-            Ok(file) => file,
-            Err(err) => {
-                let mut diagnostic = Diagnostic::error(
-                    Code::YamlSyntax,
-                    format!("not a valid checklist: {}", err.message),
-                );
-                if let (Some(line), Some(column)) = (err.line, err.column) {
-                    diagnostic = diagnostic.at_position(line, column);
-                }
-                if err.message.contains("floating point") || err.message.contains("integer") {
-                    diagnostic = diagnostic
-                        .help("quote numbers that are meant as text, for example version: \"1.0\"");
-                }
-                return Err(invalid(source, vec![diagnostic]));
+    let file: ChecklistFile = match yaml::from_str(&source.text) {
+        Ok(file) => file,
+        Err(err) => {
+            let mut diagnostic = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("not a valid checklist: {}", err.message),
+            );
+            if let (Some(line), Some(column)) = (err.line, err.column) {
+                diagnostic = diagnostic.at_position(line, column);
             }
-        };
+            if err.message.contains("floating point") || err.message.contains("integer") {
+                diagnostic = diagnostic
+                    .help("quote numbers that are meant as text, for example version: \"1.0\"");
+            }
+            return Err(invalid(source, vec![diagnostic]));
+        }
+    };
     let mut diagnostics = check(&file);
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diag::resolve(&source, &mut diagnostics);

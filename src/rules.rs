@@ -8,12 +8,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexBuilder};
+use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::checklist::{Checklist, ConditionDef, QuestionRef, RuleDef, Severity};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceFile;
-use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::yaml::{DocPath, Seg};
+use regex::{Regex, RegexBuilder};
 
 /// Longest regular expression accepted in a rule.
 pub const MAX_REGEX_LENGTH: usize = 1_000;
@@ -630,7 +630,12 @@ mod pattern_tests {
 
     #[test]
     fn user_patterns_are_checked_when_loaded() {
-        for pattern in ["\\w{1000}", "(a{1000}){1000}", "(unclosed", "\\p{NoSuchProperty}"] {
+        for pattern in [
+            "\\w{1000}",
+            "(a{1000}){1000}",
+            "(unclosed",
+            "\\p{NoSuchProperty}",
+        ] {
             let message = Pattern::new(pattern, false).err();
             assert_eq!(message, build_regex(pattern, false).err(), "{pattern}");
             assert!(message.is_some(), "{pattern}");

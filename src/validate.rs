@@ -397,7 +397,6 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-
 /// The question an answer entry is checked against, or why it is refused (boxed: a
 /// diagnostic is large and rare, and there is one target per answer).
 type Target = Result<QuestionRef, Box<Diagnostic>>;
@@ -877,7 +876,6 @@ mod tests {
         let (message, _) = parse_answer(&Raw::Str("Maybe".into())).unwrap_err();
         assert!(message.contains("Maybe"));
     }
-
 
     #[test]
     fn references_are_not_checked_as_paths() {

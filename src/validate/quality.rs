@@ -10,11 +10,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::quality_level;
+use crate::answers::{AnswerValue, Response};
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
 use crate::path;
-use crate::answers::{AnswerValue, Response};
-use super::quality_level;
 
 /// Shorter texts repeat by chance ("Handled by the platform team."), so are not compared.
 const MIN_DUPLICATE_LENGTH: usize = 40;
@@ -134,11 +134,7 @@ struct Checked<'a> {
 }
 
 /// Runs every quality check on the answers that passed the basic checks.
-pub fn check(
-    checklist: &Checklist,
-    slots: &[Option<Response>],
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
