@@ -13,8 +13,8 @@ fuzz_target!(|data: &[u8]| {
     match checklist::parse(SourceFile::from_string("fuzz.yaml", text.to_owned())) {
         Ok(loaded) => {
             let mut diagnostics = airisk::lint::lint(&loaded.checklist);
-            airisk::diag::resolve(&loaded.source, &mut diagnostics);
-            let _ = airisk::diag::render_text(&[&loaded.source], &diagnostics, false);
+            airisk::diag::resolve(loaded.source(), &mut diagnostics);
+            let _ = airisk::diag::render_text(&[loaded.source()], &diagnostics, false);
         }
         Err(LoadError::Invalid {
             source,
