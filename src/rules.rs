@@ -671,7 +671,15 @@ mod pattern_tests {
             assert!(expected.is_err(), "{pattern}");
             assert_eq!(Pattern::new(pattern, false).map(|_| ()), expected);
         }
-        let texts = ["by hand", "BY HAND", "café", "ſo", "KELVIN \u{212A}", "x_y", ""];
+        let texts = [
+            "by hand",
+            "BY HAND",
+            "café",
+            "ſo",
+            "KELVIN \u{212A}",
+            "x_y",
+            "",
+        ];
         for (pattern, ignore_case) in [
             ("\\bhand\\b", false),
             ("(?i)s", false),
@@ -685,7 +693,11 @@ mod pattern_tests {
                 .build()
                 .unwrap_or_else(|e| panic!("{e}"));
             for text in texts {
-                assert_eq!(ours.is_match(text), theirs.is_match(text), "{pattern} {text}");
+                assert_eq!(
+                    ours.is_match(text),
+                    theirs.is_match(text),
+                    "{pattern} {text}"
+                );
             }
         }
         assert!(Pattern::new("by hand|excel", true).is_ok_and(|p| p.is_compiled()));
