@@ -26,11 +26,12 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 use airisk::answers::AnswerFile;
+use airisk::answers::Responses;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist, ChecklistFile, Spec};
 use airisk::report::ReportFormat;
 use airisk::source::SourceFile;
-use airisk::validate::{self, Responses};
+use airisk::validate;
 use airisk::{report, yaml};
 
 #[path = "tools/synth.rs"]

@@ -5,6 +5,10 @@
 //! the parse: a team sees every mistake in one run. Mappings are read into vectors, which
 //! keeps the file's order and lets duplicate keys be reported.
 
+mod response;
+
+pub use response::{AnswerValue, Implementation, Project, Response, Responses, is_placeholder};
+
 use std::fmt;
 
 use serde::de::{

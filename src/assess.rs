@@ -7,18 +7,14 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
 use crate::checklist::{Checklist, ChecklistMeta, Question, QuestionRef, Scoring, Severity};
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
-use crate::validate::{AnswerValue, Implementation, Project, Response, Responses};
 use crate::yaml::{self, Seg};
 
 /// Version of the JSON serialization; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// Answer files at least this large have their SHA-256 computed on a second thread while
-/// the rules are evaluated.
-const SIDE_THREAD_BYTES: usize = 256 * 1024;
 
 /// The overall risk rating, `none` when no finding is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -256,12 +252,7 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
 
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
 /// checklist order, then rule id.
-pub fn assess(inputs: Inputs<'_>) -> Assessment<'_> {
-    assess_with_side_thread_from(inputs, SIDE_THREAD_BYTES)
-}
-
-/// [`assess`], with the side thread used for answer files of at least `side_from` bytes.
-fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Assessment<'c> {
+pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     let Inputs {
         checklist,
         rules,
@@ -272,21 +263,8 @@ fn assess_with_side_thread_from<'c>(inputs: Inputs<'c>, side_from: usize) -> Ass
         date,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    // What needs only the answer file's text runs beside the rules when it is large.
-    let side = || answers.sha256();
-    let (mut fired, side): (Vec<&crate::rules::Rule>, _) = if answers.text.len() >= side_from {
-        std::thread::scope(|scope| {
-            let side = crate::par::spawn_scoped_helper(scope, side);
-            let fired = rules.evaluate(by_ordinal).collect();
-            let side = side
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (fired, Some(side))
-        })
-    } else {
-        (rules.evaluate(by_ordinal).collect(), None)
-    };
-    let answers_sha256 = side.unwrap_or_else(|| answers.sha256());
+    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -556,44 +534,6 @@ mod tests {
         assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
         assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
         assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
-    }
-
-    fn synth_checklist(n: usize) -> (Checklist, String) {
-        let synth = crate::synth::generate(n, 5);
-        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
-            "checklist.yaml",
-            synth.checklist,
-        ))
-        .unwrap_or_else(|e| panic!("{e:?}"));
-        (loaded.checklist, synth.answers)
-    }
-
-    #[test]
-    fn the_side_thread_changes_nothing() {
-        let (checklist, text) = synth_checklist(300);
-        let answers = crate::source::SourceFile::from_string("answers.yaml", text);
-        let file: crate::answers::AnswerFile =
-            crate::yaml::from_str(&answers.text).unwrap_or_else(|e| panic!("{e}"));
-        let (_, responses) = crate::validate::validate(&file, &checklist, &[], None);
-        let responses = responses.unwrap_or_else(|| panic!("the synthetic answers are valid"));
-        let run = |side_from| {
-            let assessment = assess_with_side_thread_from(
-                Inputs {
-                    checklist: &checklist,
-                    rules: &checklist.ruleset,
-                    responses: &responses,
-                    answers: &answers,
-                    rules_files: &[],
-                    warnings: Vec::new(),
-                    date: "2026-01-01".into(),
-                },
-                side_from,
-            );
-            serde_json::to_string(&assessment).unwrap_or_default()
-        };
-        let (alone, beside) = (run(usize::MAX), run(0));
-        assert!(alone.contains("\"line\":") && alone.len() > 1000);
-        assert_eq!(alone, beside);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod builtin;
 mod model;
+mod rule_def;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +16,7 @@ use anyhow::Result;
 
 pub use builtin::{BUILTIN, Builtin, DEFAULT_CHECKLIST, find_builtin};
 pub use model::*;
+pub use rule_def::{ConditionDef, RuleDef, RulesFile};
 
 use crate::diag::{Code, Diagnostic};
 use crate::path;
@@ -168,18 +170,17 @@ fn parse_builtin(builtin: &Builtin) -> Result<Loaded, LoadError> {
 }
 
 pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
-    let file: ChecklistFile =
-        match parse_in_halves(&source.text).map_or_else(|| yaml::from_str(&source.text), Ok) {
-            Ok(file) => file,
-            Err(err) => {
-                let mut diagnostic = Diagnostic::from_yaml("not a valid checklist", &err);
-                if err.message.contains("floating point") || err.message.contains("integer") {
-                    diagnostic = diagnostic
-                        .help("quote numbers that are meant as text, for example version: \"1.0\"");
-                }
-                return Err(invalid(source, vec![diagnostic]));
+    let file: ChecklistFile = match yaml::from_str(&source.text) {
+        Ok(file) => file,
+        Err(err) => {
+            let mut diagnostic = Diagnostic::from_yaml("not a valid checklist", &err);
+            if err.message.contains("floating point") || err.message.contains("integer") {
+                diagnostic = diagnostic
+                    .help("quote numbers that are meant as text, for example version: \"1.0\"");
             }
-        };
+            return Err(invalid(source, vec![diagnostic]));
+        }
+    };
     let mut diagnostics = check(&file);
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diag::resolve(&source, &mut diagnostics);
@@ -191,81 +192,11 @@ pub fn parse(source: SourceFile) -> Result<Loaded, LoadError> {
     finish(file, source)
 }
 
-/// A checklist at least this large is read in two halves at once (see [`parse_in_halves`]).
-const HALVES_MIN_BYTES: usize = 1 << 20;
-
-/// Reads a large checklist whose `rules:` list is its last top-level key in two halves on
-/// two threads, the questions and the rules, which are about equal in size; parsing is
-/// most of the time a large checklist costs, and the answer file takes another core for
-/// only part of it. `None` when the layout is not that or either half fails: the caller
-/// then parses the whole text, so every error comes from the usual parse, with its
-/// position. A half cannot see the other's anchors, so aliases across them fall back too.
-fn parse_in_halves(text: &str) -> Option<ChecklistFile> {
-    if text.len() < HALVES_MIN_BYTES {
-        return None;
-    }
-    let at = text
-        .match_indices("\nrules:")
-        .map(|(i, _)| i + 1)
-        .find(|&i| {
-            let rest = text[i + "rules:".len()..].split('\n').next().unwrap_or("");
-            let rest = rest.trim_start();
-            rest.is_empty() || rest.starts_with('#')
-        })?;
-    let (head, tail) = text.split_at(at);
-    // Nothing but the rules after them: any later line at the left margin must be an item
-    // of the list, a comment or blank.
-    let only_rules = tail.lines().skip(1).all(|line| {
-        !line.starts_with(|c: char| !c.is_whitespace())
-            || line.starts_with("- ")
-            || line == "-"
-            || line.starts_with('#')
-    });
-    if !only_rules {
-        return None;
-    }
-    let (questions, rules) = std::thread::scope(|scope| {
-        let rules = crate::par::spawn_scoped_helper(scope, || {
-            yaml::from_str::<crate::rules::RulesFile>(tail)
-        });
-        let questions = yaml::from_str::<ChecklistFile>(head);
-        (questions, rules.join())
-    });
-    let (Ok(mut file), Ok(Ok(rules))) = (questions, rules) else {
-        return None;
-    };
-    if !file.rules.is_empty() {
-        return None;
-    }
-    file.rules = rules.rules;
-    Some(file)
-}
-
 /// Builds the checklist from a checked file and compiles its rules.
 fn finish(file: ChecklistFile, source: SourceFile) -> Result<Loaded, LoadError> {
-    let large = source.text.len() >= HALVES_MIN_BYTES;
-    let sha256 = if large {
-        String::new()
-    } else {
-        source.sha256()
-    };
+    let sha256 = source.sha256();
     let mut checklist = Checklist::from_file(file, source, sha256);
-    let compiled = if large {
-        // The SHA-256 of a large checklist (70 ms at 50 MB) is computed beside its rules.
-        let (compiled, sha256) = std::thread::scope(|scope| {
-            let sha256 = crate::par::spawn_scoped_helper(scope, || checklist.sources[0].sha256());
-            let compiled = checklist.compile_own_rules();
-            let sha256 = sha256
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (compiled, sha256)
-        });
-        checklist.parts[0].sha256 = sha256;
-        compiled
-    } else {
-        checklist.compile_own_rules()
-    };
-    match compiled {
+    match crate::rules::RuleSet::compile(&checklist) {
         Ok(ruleset) => checklist.ruleset = ruleset,
         Err(diagnostics) => {
             return Err(LoadError::Invalid {
@@ -425,26 +356,6 @@ mod tests {
     const MINIMAL: &str = "id: c\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - id: q1\n        question: Q?\n        guidance: G\n        severity: high\n";
 
     #[test]
-    fn a_large_checklist_read_in_halves_is_the_checklist_read_whole() {
-        let text = crate::synth::generate(2_500, 7).checklist;
-        assert!(text.len() >= HALVES_MIN_BYTES, "{}", text.len());
-        let halves = parse_in_halves(&text).expect("the synthetic layout is split");
-        let whole: ChecklistFile = yaml::from_str(&text).unwrap();
-        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
-        assert!(!halves.rules.is_empty());
-        // Comments and list items at the left margin after `rules:` are still the rules.
-        let (head, tail) = text.split_once("\nrules:\n").unwrap();
-        let tail: String = tail
-            .lines()
-            .flat_map(|line| [line.strip_prefix("  ").unwrap_or(line), "\n"])
-            .collect();
-        let flush = format!("{head}\nrules:\n# a comment\n{tail}");
-        let halves = parse_in_halves(&flush).expect("a flush list is split");
-        let whole: ChecklistFile = yaml::from_str(&flush).unwrap();
-        assert_eq!(format!("{halves:?}"), format!("{whole:?}"));
-    }
-
-    #[test]
     fn a_large_checklist_carries_its_own_sha256() {
         for n in [40, 2_500] {
             let text = crate::synth::generate(n, 7).checklist;
@@ -452,33 +363,6 @@ mod tests {
             assert_eq!(loaded.checklist.parts[0].sha256, loaded.source().sha256());
             assert_eq!(loaded.checklist.parts[0].sha256.len(), 64);
         }
-    }
-
-    #[test]
-    fn other_layouts_are_read_whole() {
-        let text = crate::synth::generate(2_500, 7).checklist;
-        // A key after the rules, or a second `rules:`, or rules written inline.
-        for changed in [
-            format!("{text}scoring: default\n"),
-            format!(
-                "{text}rules:\n  - {{ id: x, when: {{ question: q, answer: [N] }}, finding: F, recommendation: R }}\n"
-            ),
-            text.replacen("\nrules:\n", "\nrules: # the rules\n", 1) + "checks: {}\n",
-            text.replacen("\nrules:\n", "\nrules: []\nunused:\n", 1),
-        ] {
-            assert!(parse_in_halves(&changed).is_none());
-        }
-        // An alias in the rules to an anchor among the questions: the halves cannot
-        // resolve it alone, so the whole text is read.
-        let anchored = text.replacen("severity: high", "severity: &level high", 1);
-        let aliased = format!(
-            "{anchored}  - id: extra-rule\n    severity: *level\n    when: {{ question: q, answer: [N] }}\n    finding: F\n    recommendation: R\n"
-        );
-        assert!(parse_in_halves(&aliased).is_none());
-        assert!(
-            parse_in_halves(MINIMAL).is_none(),
-            "small files are read whole"
-        );
     }
 
     #[test]

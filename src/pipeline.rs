@@ -9,12 +9,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use anyhow::Result;
 
 use crate::answers::AnswerFile;
+use crate::answers::Responses;
 use crate::assess::{self, Assessment};
 use crate::checklist::{self, Checklist, LoadError, Spec};
 use crate::diag::{self, Diagnostic};
 use crate::rules::{self, RuleSet, RuleSource};
 use crate::source::SourceFile;
-use crate::validate::{self, Responses};
+use crate::validate;
 use crate::yaml;
 
 /// Checklists loaded so far, by what named them: many answer files share one. Shared by
@@ -55,14 +56,8 @@ pub fn prepare(
     let file: AnswerFile = match yaml::from_str(&source.text) {
         Ok(file) => file,
         Err(err) => {
-            let mut d = Diagnostic::error(
-                diag::Code::YamlSyntax,
-                format!("invalid YAML: {}", err.message),
-            )
-            .help("fix the syntax first; `airisk init` shows the expected layout");
-            if let (Some(line), Some(column)) = (err.line, err.column) {
-                d = d.at_position(line, column);
-            }
+            let d = Diagnostic::from_yaml("invalid YAML", &err)
+                .help("fix the syntax first; `airisk init` shows the expected layout");
             let mut diagnostics = vec![d];
             diag::resolve(&source, &mut diagnostics);
             return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
@@ -205,17 +200,10 @@ pub fn extra_rules(
     let mut files = Vec::new();
     for path in paths {
         let source = SourceFile::read(path).map_err(RulesError::Io)?;
-        let file: rules::RulesFile = match yaml::from_str(&source.text) {
+        let file: checklist::RulesFile = match yaml::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => {
-                let mut d = Diagnostic::error(
-                    diag::Code::YamlSyntax,
-                    format!("not a valid rules file: {}", err.message),
-                );
-                if let (Some(line), Some(column)) = (err.line, err.column) {
-                    d = d.at_position(line, column);
-                }
-                let mut diagnostics = vec![d];
+                let mut diagnostics = vec![Diagnostic::from_yaml("not a valid rules file", &err)];
                 diag::resolve(&source, &mut diagnostics);
                 return Err(RulesError::Syntax(Box::new(source), diagnostics));
             }

@@ -1,6 +1,6 @@
 //! The rule language: declarative conditions on answers that produce findings.
 //!
-//! Rules are written as [`RuleDef`] (serde, strict), compiled once into [`RuleSet`]
+//! Rules are written as [`RuleDef`] (serde, strict, part of the checklist model), compiled once into [`RuleSet`]
 //! (question ids resolved to indices, regexes built) and then evaluated against the
 //! responses. Compilation collects every problem with its document path; the syntax is
 //! documented in `docs/rules.md`.
@@ -8,21 +8,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexBuilder};
-use regex_automata::meta;
-use serde::{Deserialize, Serialize};
-
-use crate::checklist::{Checklist, QuestionRef, Severity};
+use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
+use crate::checklist::{Checklist, ConditionDef, QuestionRef, RuleDef, Severity};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceFile;
-use crate::validate::{AnswerValue, Implementation, Response, is_placeholder};
 use crate::yaml::{DocPath, Seg};
-
-mod prefilter;
-mod scope;
-pub mod stored;
-
-pub use prefilter::Prefilter;
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
 
 /// Longest regular expression accepted in a rule.
 pub const MAX_REGEX_LENGTH: usize = 1_000;
@@ -32,61 +25,6 @@ pub const MAX_REGEX_SIZE: usize = 1 << 20;
 pub const MAX_CONDITION_DEPTH: usize = 32;
 /// Most rules in one assessment (checklist plus every rules file).
 pub const MAX_RULES: usize = 1_000_000;
-
-/// A rule as written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RuleDef {
-    pub id: String,
-    pub when: ConditionDef,
-    #[serde(default)]
-    pub severity: Option<Severity>,
-    #[serde(default)]
-    pub question: Option<String>,
-    pub finding: String,
-    pub recommendation: String,
-    #[serde(default)]
-    pub references: Vec<String>,
-}
-
-/// A condition as written: either a test on `question`, or one combinator.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ConditionDef {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all: Option<Vec<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub any: Option<Vec<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not: Option<Box<ConditionDef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Vec<AnswerValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_missing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_shorter_than: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_placeholder: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_matches: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elaboration_not_matches: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore_case: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence_missing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub implementation: Option<Vec<Implementation>>,
-}
-
-/// An extra rules file given with `--rules`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RulesFile {
-    pub rules: Vec<RuleDef>,
-}
 
 /// One check of a test.
 #[derive(Debug, Clone)]
@@ -493,38 +431,12 @@ fn field(at: &DocPath, key: &str) -> DocPath {
     path
 }
 
-/// Builds what a rule matches with: the engine behind `regex` (same syntax, same
-/// matches, same limits and error messages as [`build_regex`]) configured for `is_match`
-/// alone. Without capture groups, literal prefilters, the one-pass DFA and the
-/// backtracker it compiles about three times faster (the 34 patterns of the default
-/// checklist: 11 ms down to 3.5 ms); on elaborations of a few hundred characters the lazy
-/// DFA needs no prefilter.
-pub fn build_matcher(pattern: &str, ignore_case: bool) -> Result<meta::Regex, String> {
-    matcher(
-        pattern,
-        regex_automata::util::syntax::Config::new().case_insensitive(ignore_case),
-    )
-}
-
-/// [`build_matcher`] without Unicode: `\b` reads bytes and a case-insensitive letter
-/// folds within ASCII. It answers as the pattern does on the texts the pattern's
-/// [`Scope`](scope::Scope) covers, and compiles several times faster: case folding to
-/// U+017F and U+212A and the UTF-8 classes go (0.43 against 0.08 ms for the largest
-/// built-in pattern).
-fn build_ascii_matcher(pattern: &str, ignore_case: bool) -> Result<meta::Regex, String> {
-    matcher(
-        pattern,
-        regex_automata::util::syntax::Config::new()
-            .case_insensitive(ignore_case)
-            .unicode(false)
-            .utf8(false),
-    )
-}
-
-fn matcher(
-    pattern: &str,
-    syntax: regex_automata::util::syntax::Config,
-) -> Result<meta::Regex, String> {
+/// Builds a rule's regex: the engine behind the `regex` crate with its default syntax
+/// (same matches, same limits, errors worded as `regex` words them), configured for
+/// `is_match` alone. Without capture groups, literal prefilters, the one-pass DFA and the
+/// backtracker it compiles about three times faster, and compiling is most of what
+/// rules cost a small assessment.
+pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<meta::Regex, String> {
     if pattern.len() > MAX_REGEX_LENGTH {
         return Err(format!(
             "the regular expression has {} characters, more than the limit of {MAX_REGEX_LENGTH}",
@@ -532,7 +444,7 @@ fn matcher(
         ));
     }
     let config = meta::Config::new()
-        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+        .which_captures(WhichCaptures::None)
         .nfa_size_limit(Some(MAX_REGEX_SIZE))
         .hybrid_cache_capacity(MAX_REGEX_SIZE)
         .auto_prefilter(false)
@@ -540,10 +452,9 @@ fn matcher(
         .backtrack(false);
     meta::Builder::new()
         .configure(config)
-        .syntax(syntax)
+        .syntax(syntax::Config::new().case_insensitive(ignore_case))
         .build(pattern)
         .map_err(|err| {
-            // Worded as `regex` words it, so both builders give the same diagnostics.
             let text = match (err.syntax_error(), err.size_limit()) {
                 (Some(syntax), _) => syntax.to_string(),
                 (None, Some(limit)) => {
@@ -558,36 +469,12 @@ fn matcher(
         })
 }
 
-/// Builds a rule regex within the size limits.
-pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
-    if pattern.len() > MAX_REGEX_LENGTH {
-        return Err(format!(
-            "the regular expression has {} characters, more than the limit of {MAX_REGEX_LENGTH}",
-            pattern.len()
-        ));
-    }
-    RegexBuilder::new(pattern)
-        .case_insensitive(ignore_case)
-        .size_limit(MAX_REGEX_SIZE)
-        .dfa_size_limit(MAX_REGEX_SIZE)
-        .build()
-        .map_err(|err| {
-            format!(
-                "invalid regular expression: {}",
-                err.to_string().lines().last().unwrap_or("")
-            )
-        })
-}
-
 /// A rule's regular expression, shared by every rule that uses the same pattern (so one
 /// search cache serves them all: clones of a `Regex` each build their own).
 ///
-/// Compiling is most of what loading a checklist costs, so a pattern that is certainly
-/// valid and small is compiled the first time a rule needs it; the others are compiled
-/// when loaded, so every error is still reported there with its position. "Certainly":
-/// the pattern parses, uses no Unicode property class (`\p{..}`), no `u` flag, no negated
-/// or set-operation class, and its size estimate (see [`estimate`]) is within
-/// [`LAZY_BUDGET`], which the tests show compiles well under [`MAX_REGEX_SIZE`].
+/// A pattern from a file is compiled when loaded, so that every error is reported there
+/// with its position. A built-in one, which the tests compile, waits for the first rule
+/// that needs it: most runs reach only a few of them.
 #[derive(Debug, Clone)]
 pub struct Pattern(Arc<PatternInner>);
 
@@ -595,61 +482,26 @@ pub struct Pattern(Arc<PatternInner>);
 struct PatternInner {
     source: String,
     ignore_case: bool,
-    /// The DFA `build.rs` stored for a built-in pattern, used on the texts it covers.
-    stored: Option<&'static stored::Stored>,
-    /// Literals that rule a text out without compiling (see [`Prefilter`]); found when
-    /// the pattern is checked, or on first use for a built-in one.
-    prefilter: OnceLock<Option<Prefilter>>,
-    regex: OnceLock<Option<meta::Regex>>,
-    /// The texts on which [`build_ascii_matcher`] answers; found on first need.
-    scope: OnceLock<Option<scope::Scope>>,
-    ascii: OnceLock<Option<meta::Regex>>,
+    regex: OnceLock<Option<Regex>>,
 }
 
-/// Largest [`estimate`] of a pattern compiled on first use. A unit is at least a kilobyte
-/// of compiled program, so this stays below [`MAX_REGEX_SIZE`] (the tests check the worst
-/// cases).
-pub const LAZY_BUDGET: u64 = 1024;
-
 impl Pattern {
-    /// Checks (and unless it is small, compiles) a rule's pattern.
+    /// Checks and compiles a rule's pattern.
     pub fn new(pattern: &str, ignore_case: bool) -> Result<Pattern, String> {
-        let (prefilter, regex) = (OnceLock::new(), OnceLock::new());
-        let ast = (pattern.len() <= MAX_REGEX_LENGTH)
-            .then(|| regex_syntax::ast::parse::Parser::new().parse(pattern).ok())
-            .flatten();
-        match ast {
-            Some(ast) if estimate(&ast).is_some_and(|size| size <= LAZY_BUDGET) => {
-                let _ = prefilter.set(Prefilter::new(&ast));
-            }
-            _ => {
-                let _ = regex.set(Some(build_matcher(pattern, ignore_case)?));
-                let _ = prefilter.set(None);
-            }
-        }
+        let regex = build_regex(pattern, ignore_case)?;
         Ok(Pattern(Arc::new(PatternInner {
             source: pattern.to_owned(),
             ignore_case,
-            stored: None,
-            prefilter,
-            regex,
-            scope: OnceLock::new(),
-            ascii: OnceLock::new(),
+            regex: OnceLock::from(Some(regex)),
         })))
     }
 
-    /// A pattern of a built-in checklist: the tests build every one of them, so nothing
-    /// is parsed until a rule needs it, and most have a stored DFA.
+    /// A pattern of a built-in checklist, compiled on first use.
     pub fn trusted(pattern: &str, ignore_case: bool) -> Pattern {
         Pattern(Arc::new(PatternInner {
             source: pattern.to_owned(),
             ignore_case,
-            stored: stored::find(pattern, ignore_case),
-            prefilter: OnceLock::new(),
             regex: OnceLock::new(),
-            // Worked out by `build.rs`, as for every built-in pattern.
-            scope: OnceLock::from(stored::scope(pattern, ignore_case)),
-            ascii: OnceLock::new(),
         }))
     }
 
@@ -658,163 +510,28 @@ impl Pattern {
         &self.0.source
     }
 
-    /// Whether `build.rs` stored a DFA for it.
-    pub fn is_stored(&self) -> bool {
-        self.0.stored.is_some()
+    /// Whether the pattern matches regardless of case (`ignore-case: true`).
+    pub fn ignore_case(&self) -> bool {
+        self.0.ignore_case
     }
 
-    /// Whether it has been compiled yet, with Unicode (see [`Pattern::is_match`]).
+    /// Whether it has been compiled yet.
     pub fn is_compiled(&self) -> bool {
         self.0.regex.get().is_some()
     }
 
-    /// Whether it has been compiled without Unicode yet.
-    #[cfg(test)]
-    fn is_compiled_ascii(&self) -> bool {
-        self.0.ascii.get().is_some()
-    }
-
-    /// The pattern compiled without Unicode, if `text` is one it answers for.
-    fn ascii_for(&self, text: &str) -> Option<&meta::Regex> {
-        let scope = self
-            .0
-            .scope
-            .get_or_init(|| scope::Scope::of(&self.0.source, self.0.ignore_case));
-        if !scope.is_some_and(|scope| scope.covers(text)) {
-            return None;
-        }
-        self.0
-            .ascii
-            // As for `compile`: a failure falls back to the pattern itself.
-            .get_or_init(|| build_ascii_matcher(&self.0.source, self.0.ignore_case).ok())
-            .as_ref()
-    }
-
-    /// The compiled regex, compiling it now if needed.
-    fn compile(&self) -> Option<&meta::Regex> {
+    fn regex(&self) -> Option<&Regex> {
         self.0
             .regex
-            // A small pattern that parsed always builds (see the tests); were it ever to
-            // fail, the check would not hold rather than stop the assessment.
-            .get_or_init(|| build_matcher(&self.0.source, self.0.ignore_case).ok())
+            // A built-in pattern always builds (see the tests); were one ever to fail, the
+            // check would not hold rather than stop the assessment.
+            .get_or_init(|| build_regex(&self.0.source, self.0.ignore_case).ok())
             .as_ref()
     }
 
-    fn prefilter(&self) -> Option<&Prefilter> {
-        self.0
-            .prefilter
-            .get_or_init(|| match self.0.stored {
-                Some(stored) => stored.needles.map(Prefilter::from_needles),
-                None => regex_syntax::ast::parse::Parser::new()
-                    .parse(&self.0.source)
-                    .ok()
-                    .and_then(|ast| Prefilter::new(&ast)),
-            })
-            .as_ref()
-    }
-
-    /// Whether a text known not to match can be told apart without compiling.
-    pub fn has_prefilter(&self) -> bool {
-        self.prefilter().is_some()
-    }
-
-    /// Whether the pattern matches somewhere in `text`. The literals go first: they turn
-    /// most texts away, and a stored DFA is then never loaded (checking one as it loads
-    /// costs more than a small assessment's searches).
+    /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if let Some(prefilter) = self.prefilter()
-            && !prefilter.may_match_text(text)
-        {
-            return false;
-        }
-        if let Some(found) = self.0.stored.and_then(|s| s.is_match(text)) {
-            return found;
-        }
-        // Compiled already (when checked, or for an earlier text): nothing to gain.
-        if let Some(Some(regex)) = self.0.regex.get() {
-            return regex.is_match(text);
-        }
-        if let Some(regex) = self.ascii_for(text) {
-            return regex.is_match(text);
-        }
-        self.compile().is_some_and(|re| re.is_match(text))
-    }
-}
-
-/// A size estimate of a parsed pattern in units of about a kilobyte of compiled program,
-/// measured with regex 1.13: a literal or assertion is 1, `.` 2, a range 4, `\s` 4, `\d`
-/// 16, `\w` 64 (each also negated), and a repetition multiplies by its upper bound. `None`
-/// for what is never compiled lazily: Unicode property classes, the `u` flag, negated
-/// bracket classes, class set operations and repetition counts above 100.
-pub fn estimate(ast: &regex_syntax::ast::Ast) -> Option<u64> {
-    use regex_syntax::ast::{
-        Ast, ClassPerlKind, ClassSet, ClassSetItem, Flag, FlagsItemKind, GroupKind, RepetitionKind,
-        RepetitionRange,
-    };
-    fn perl(class: &regex_syntax::ast::ClassPerl) -> u64 {
-        match class.kind {
-            ClassPerlKind::Space => 4,
-            ClassPerlKind::Digit => 16,
-            ClassPerlKind::Word => 64,
-        }
-    }
-    fn flags_ok(flags: &regex_syntax::ast::Flags) -> bool {
-        !flags
-            .items
-            .iter()
-            .any(|i| matches!(i.kind, FlagsItemKind::Flag(Flag::Unicode)))
-    }
-    fn item(i: &ClassSetItem) -> Option<u64> {
-        match i {
-            ClassSetItem::Empty(_) => Some(0),
-            ClassSetItem::Literal(_) => Some(1),
-            ClassSetItem::Ascii(_) => Some(2),
-            ClassSetItem::Range(_) => Some(4),
-            ClassSetItem::Perl(class) => Some(perl(class)),
-            ClassSetItem::Unicode(_) => None,
-            ClassSetItem::Bracketed(b) => match (&b.kind, b.negated) {
-                (ClassSet::Item(i), false) => item(i),
-                _ => None,
-            },
-            ClassSetItem::Union(u) => u.items.iter().map(item).sum(),
-        }
-    }
-    match ast {
-        Ast::Empty(_) | Ast::Assertion(_) | Ast::Literal(_) => Some(1),
-        Ast::Flags(f) => flags_ok(&f.flags).then_some(0),
-        Ast::Dot(_) => Some(2),
-        Ast::ClassPerl(class) => Some(perl(class)),
-        Ast::ClassUnicode(_) => None,
-        Ast::ClassBracketed(b) => match (&b.kind, b.negated) {
-            (ClassSet::Item(i), false) => item(i),
-            _ => None,
-        },
-        Ast::Repetition(r) => {
-            let times = match &r.op.kind {
-                RepetitionKind::ZeroOrOne
-                | RepetitionKind::ZeroOrMore
-                | RepetitionKind::OneOrMore => 1,
-                RepetitionKind::Range(
-                    RepetitionRange::Exactly(n)
-                    | RepetitionRange::AtLeast(n)
-                    | RepetitionRange::Bounded(_, n),
-                ) => u64::from(*n).max(1),
-            };
-            if times > 100 {
-                return None;
-            }
-            estimate(&r.ast).map(|size| size.saturating_mul(times))
-        }
-        Ast::Group(g) => {
-            if let GroupKind::NonCapturing(flags) = &g.kind
-                && !flags_ok(flags)
-            {
-                return None;
-            }
-            estimate(&g.ast)
-        }
-        Ast::Alternation(a) => a.asts.iter().map(estimate).sum(),
-        Ast::Concat(c) => c.asts.iter().map(estimate).sum(),
+        self.regex().is_some_and(|re| re.is_match(text))
     }
 }
 
@@ -852,6 +569,26 @@ impl Condition {
 }
 
 impl RuleSet {
+    /// Compiles a checklist's own rules: those of every part, each against its own file
+    /// for diagnostics.
+    pub fn compile(checklist: &Checklist) -> Result<RuleSet, Vec<Diagnostic>> {
+        let mut sources = Vec::with_capacity(checklist.parts.len());
+        let mut start = 0;
+        for (part, source) in checklist.sources.iter().enumerate() {
+            let len = checklist.rule_part[start..]
+                .iter()
+                .take_while(|&&p| p == part)
+                .count();
+            sources.push(RuleSource {
+                source,
+                rules: &checklist.rules[start..start + len],
+                first_index: 0,
+            });
+            start += len;
+        }
+        compile(checklist, &sources, &RuleSet::default())
+    }
+
     /// Appends another set compiled against the same checklist.
     pub fn merge(&mut self, other: RuleSet) {
         let offset = self.rules.len();
@@ -862,17 +599,6 @@ impl RuleSet {
             self.by_question[ordinal].extend(indices.into_iter().map(|i| i + offset));
         }
         self.rules.extend(other.rules);
-    }
-
-    /// Prepares, on a spare core while the answers are checked, what the rules will use:
-    /// the literals of each pattern without a stored DFA, and the regex of those without
-    /// any. Stored DFAs load on first use, which the literals make rare.
-    pub fn warm_up(&self) {
-        for pattern in patterns(self).filter(|p| !p.is_stored()) {
-            if !pattern.has_prefilter() {
-                pattern.compile();
-            }
-        }
     }
 
     /// The rules that fire, in rule order.
@@ -921,68 +647,60 @@ mod pattern_tests {
 
     use super::*;
 
-    fn estimated(pattern: &str) -> Option<u64> {
-        estimate(
-            &regex_syntax::ast::parse::Parser::new()
-                .parse(pattern)
-                .ok()?,
-        )
-    }
-
     #[test]
-    fn patterns_within_the_lazy_budget_always_build() {
-        let letters = "abcdefghijklmnopqrstuvwxyz".repeat(40);
-        let long = format!("(?i){}", &letters[..996]);
-        for pattern in [
-            "\\w{16}",
-            "\\W{16}",
-            "\\b\\w{15}\\b",
-            "\\d{64}",
-            "\\D{64}",
-            "\\S{100}",
-            ".{100}(?s:.){100}",
-            "[a-z0-9_\\-]{25}",
-            "[\\w\\d\\s]{12}",
-            "(\\w|\\s|\\d){12}",
-            "(?i)(ǅ|ß|K|ſ|σ){100}",
-            "(?i)[ǅ-ꝿ]{100}",
-            "[[:alpha:]x-z]{100}",
-            long.as_str(),
-        ] {
-            let size = estimated(pattern).unwrap_or_else(|| panic!("{pattern} is never lazy"));
-            assert!(size <= LAZY_BUDGET, "{pattern}: {size}");
-            for ignore_case in [false, true] {
-                build_regex(pattern, ignore_case).unwrap_or_else(|e| panic!("{pattern}: {e}"));
-                build_matcher(pattern, ignore_case).unwrap_or_else(|e| panic!("{pattern}: {e}"));
-            }
-        }
-    }
-
-    #[test]
-    fn other_patterns_are_checked_when_loaded_with_the_same_errors() {
+    fn patterns_mean_and_fail_as_with_the_regex_crate() {
         for pattern in [
             "\\w{1000}",
             "(a{1000}){1000}",
             "(unclosed",
             "\\p{NoSuchProperty}",
             "(?-u:\\xFF)",
-            "[^a]",
-            "[a&&b]",
         ] {
-            let lazy = estimated(pattern).is_some_and(|s| s <= LAZY_BUDGET);
-            assert!(!lazy, "{pattern}");
-            match (build_matcher(pattern, false), build_regex(pattern, false)) {
-                (Err(a), Err(b)) => assert_eq!(a, b),
-                (Ok(_), Ok(_)) => {}
-                (a, b) => panic!("{pattern}: {:?} vs {b:?}", a.map(|_| ())),
-            }
-            match (Pattern::new(pattern, false), build_regex(pattern, false)) {
-                (Err(a), Err(b)) => assert_eq!(a, b),
-                (Ok(p), Ok(_)) => assert!(p.is_compiled(), "{pattern}"),
-                (a, b) => panic!("{pattern}: {a:?} vs {b:?}"),
+            let expected = regex::RegexBuilder::new(pattern)
+                .size_limit(MAX_REGEX_SIZE)
+                .dfa_size_limit(MAX_REGEX_SIZE)
+                .build()
+                .map(|_| ())
+                .map_err(|e| {
+                    let text = e.to_string();
+                    format!(
+                        "invalid regular expression: {}",
+                        text.lines().last().unwrap_or("")
+                    )
+                });
+            assert!(expected.is_err(), "{pattern}");
+            assert_eq!(Pattern::new(pattern, false).map(|_| ()), expected);
+        }
+        let texts = [
+            "by hand",
+            "BY HAND",
+            "café",
+            "ſo",
+            "KELVIN \u{212A}",
+            "x_y",
+            "",
+        ];
+        for (pattern, ignore_case) in [
+            ("\\bhand\\b", false),
+            ("(?i)s", false),
+            ("k", true),
+            ("\\bcaf\\w\\b", false),
+            ("\\w+", false),
+        ] {
+            let ours = Pattern::new(pattern, ignore_case).unwrap_or_else(|e| panic!("{e}"));
+            let theirs = regex::RegexBuilder::new(pattern)
+                .case_insensitive(ignore_case)
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"));
+            for text in texts {
+                assert_eq!(
+                    ours.is_match(text),
+                    theirs.is_match(text),
+                    "{pattern} {text}"
+                );
             }
         }
-        assert!(Pattern::new("(unclosed", true).is_err());
+        assert!(Pattern::new("by hand|excel", true).is_ok_and(|p| p.is_compiled()));
     }
 
     #[test]
@@ -999,28 +717,12 @@ mod pattern_tests {
         let loaded =
             crate::checklist::parse(crate::source::SourceFile::from_string("t.yaml", text))
                 .unwrap_or_else(|e| panic!("{e:?}"));
-        let patterns: Vec<&Pattern> = loaded
-            .checklist
-            .ruleset
-            .rules
-            .iter()
-            .filter_map(|r| match &r.condition {
-                Condition::Test { checks, .. } => checks.iter().find_map(|c| match c {
-                    Check::Matches(p) => Some(p),
-                    _ => None,
-                }),
-                _ => None,
-            })
-            .collect();
+        let patterns: Vec<&Pattern> = patterns(&loaded.checklist.ruleset).collect();
         assert_eq!(patterns.len(), 3);
         assert!(patterns.iter().all(|p| Arc::ptr_eq(&p.0, &patterns[0].0)));
-        assert!(!patterns[2].is_compiled_ascii());
         assert!(patterns[0].is_match("tracked in EXCEL"));
-        // An ASCII text: compiled without Unicode (see `stored.rs`'s tests).
-        assert!(patterns[2].is_compiled_ascii());
-        assert!(!patterns[2].is_compiled());
-        assert!(patterns[0].is_match("tracked in EXCEL, ſo to speak"));
-        assert!(patterns[2].is_compiled());
+        assert!(patterns[2].is_match("tracked in EXCEL, ſo to speak"));
+        assert!(!patterns[1].is_match("tracked in a wiki"));
     }
 
     #[test]
@@ -1029,7 +731,7 @@ mod pattern_tests {
             let spec = crate::checklist::Spec::parse(builtin.id);
             let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
             for p in patterns(&loaded.checklist.ruleset) {
-                build_matcher(p.as_str(), p.0.ignore_case)
+                build_regex(p.as_str(), p.ignore_case())
                     .unwrap_or_else(|e| panic!("{}: {}: {e}", builtin.id, p.as_str()));
             }
         }

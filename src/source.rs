@@ -104,13 +104,6 @@ impl SourceFile {
         Ok(source)
     }
 
-    /// Has the SHA-256 code ask the CPU for its SHA extensions, which it does once per
-    /// process: `app` calls this on a spare core, as `cpuid` takes tens of microseconds
-    /// under virtualisation.
-    pub fn warm_up() {
-        Sha256::digest([]);
-    }
-
     /// Lower-case hex SHA-256 of the bytes as they are on disk (byte-order mark included).
     pub fn sha256(&self) -> String {
         if let Some(known) = self.embedded {

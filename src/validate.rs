@@ -7,71 +7,16 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use serde::Serialize;
-
-use crate::answers::{AnswerFile, AnswerMap, ENTRY_KEYS, Entry, FILE_KEYS, PROJECT_KEYS, Raw};
+use crate::answers::{
+    AnswerFile, AnswerMap, AnswerValue, ENTRY_KEYS, Entry, FILE_KEYS, Implementation, PROJECT_KEYS,
+    Project, Raw, Response, Responses, is_placeholder,
+};
 use crate::checklist::{Checklist, QualityCheck, QuestionRef, Scoring, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::one_line;
 use crate::path;
-use crate::quality;
 
-/// A team's answer to one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-pub enum AnswerValue {
-    Y,
-    N,
-    NA,
-}
-
-impl AnswerValue {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AnswerValue::Y => "Y",
-            AnswerValue::N => "N",
-            AnswerValue::NA => "NA",
-        }
-    }
-}
-
-/// How an ML Test Score test is done, when it is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Implementation {
-    Manual,
-    Automated,
-}
-
-/// One validated answer.
-#[derive(Debug, Clone, Serialize)]
-pub struct Response {
-    pub answer: AnswerValue,
-    pub elaboration: String,
-    pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub implementation: Option<Implementation>,
-}
-
-/// The `project:` block.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Project {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact: Option<String>,
-}
-
-/// A valid answer file: the project and one response per question, in checklist order.
-#[derive(Debug, Clone)]
-pub struct Responses {
-    pub project: Project,
-    pub by_ordinal: Vec<Response>,
-}
+mod quality;
 
 /// The checklists an answer file names in `checklist:` (absent: none).
 pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Box<Diagnostic>> {
@@ -110,18 +55,6 @@ pub fn validate(
     checklist: &Checklist,
     named: &[Spec],
     base: Option<&Path>,
-) -> (Vec<Diagnostic>, Option<Responses>) {
-    validate_in_runs(file, checklist, named, base, PARALLEL_RUN)
-}
-
-/// [`validate`] with the answers checked in parallel runs of at least `min_run` (the
-/// tests compare runs of one with a single run).
-fn validate_in_runs(
-    file: &AnswerFile,
-    checklist: &Checklist,
-    named: &[Spec],
-    base: Option<&Path>,
-    min_run: usize,
 ) -> (Vec<Diagnostic>, Option<Responses>) {
     let mut out = Vec::new();
     if let Some(raw) = &file.not_a_map {
@@ -190,7 +123,7 @@ fn validate_in_runs(
     let mut unknown_seen: HashSet<&str> = HashSet::new();
     let mut answered = vec![false; slots.len()];
     // Which question each entry answers (or why it answers none), in file order; the
-    // entries are then checked in parallel runs and their diagnostics joined in order.
+    // entries are then checked in that order.
     let mut targets: Vec<(&str, &Entry, Target)> = Vec::with_capacity(entries.len());
     for (id, entry) in entries {
         let found = checklist.lookup(id);
@@ -224,25 +157,13 @@ fn validate_in_runs(
         };
         targets.push((id, entry, target));
     }
-    let runs = crate::par::map_runs(&targets, min_run, |run| {
-        let mut checked = Vec::with_capacity(run.len());
-        let mut diagnostics = Vec::new();
-        for (id, entry, target) in run {
-            match target {
-                Ok(qref) => checked.push((
-                    qref.ordinal,
-                    check_entry(id, entry, checklist, *qref, base, &mut diagnostics),
-                )),
-                Err(d) => diagnostics.push((**d).clone()),
+    for (id, entry, target) in targets {
+        match target {
+            Ok(qref) => {
+                slots[qref.ordinal] = check_entry(id, entry, checklist, qref, base, &mut out);
             }
+            Err(d) => out.push(*d),
         }
-        (checked, diagnostics)
-    });
-    for (checked, diagnostics) in runs {
-        for (ordinal, slot) in checked {
-            slots[ordinal] = slot;
-        }
-        out.extend(diagnostics);
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {
@@ -262,7 +183,7 @@ fn validate_in_runs(
             }
         }
     }
-    quality::check(checklist, &slots, min_run, &mut out);
+    quality::check(checklist, &slots, &mut out);
     if out.iter().any(Diagnostic::is_error) {
         return (out, None);
     }
@@ -476,88 +397,9 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Normalised placeholder texts: what people write when they mean to come back later.
-/// Fewest answers per thread when a file's answers are checked in parallel: a few
-/// microseconds each, so a smaller run is not worth a thread.
-pub const PARALLEL_RUN: usize = 1_000;
-
-const PLACEHOLDERS: &[&str] = &[
-    "tbd",
-    "tba",
-    "tbc",
-    "todo",
-    "to do",
-    "fixme",
-    "xxx",
-    "wip",
-    "n/a",
-    "na",
-    "n.a.",
-    "none",
-    "nil",
-    "null",
-    "-",
-    "--",
-    "---",
-    "?",
-    "??",
-    "...",
-    "…",
-    "x",
-    ".",
-    "see above",
-    "same as above",
-    "as above",
-    "see below",
-    "ditto",
-    "pending",
-    "to be done",
-    "to be decided",
-    "to be confirmed",
-    "to be determined",
-    "not applicable",
-    "ok",
-    "yes",
-    "no",
-    "done",
-    "y",
-    "n",
-    "placeholder",
-    "test",
-    "asdf",
-];
-
 /// The question an answer entry is checked against, or why it is refused (boxed: a
 /// diagnostic is large and rare, and there is one target per answer).
 type Target = Result<QuestionRef, Box<Diagnostic>>;
-
-/// Most characters in any of [`PLACEHOLDERS`] (the tests check it).
-const MAX_PLACEHOLDER_CHARS: usize = 16;
-
-/// Whether an elaboration is a placeholder rather than an explanation.
-pub fn is_placeholder(text: &str) -> bool {
-    // Most elaborations are long: no lower-cased copy is needed to rule them out (a
-    // character never lower-cases to fewer, and only ASCII letters to "lorem ipsum").
-    let core = text.trim().trim_end_matches(['.', '!']).trim();
-    if core.chars().nth(MAX_PLACEHOLDER_CHARS).is_some()
-        && !core
-            .get(.."lorem ipsum".len())
-            .is_some_and(|start| start.eq_ignore_ascii_case("lorem ipsum"))
-    {
-        return false;
-    }
-    let normalised = text
-        .trim()
-        .trim_end_matches(['.', '!'])
-        .trim()
-        .to_lowercase();
-    let normalised = if normalised.is_empty() {
-        text.trim().to_lowercase()
-    } else {
-        normalised
-    };
-    PLACEHOLDERS.contains(&normalised.as_str()) || normalised.starts_with("lorem ipsum")
-}
 
 fn check_entry(
     id: &str,
@@ -989,8 +831,7 @@ mod tests {
         text.push_str("  zz-unknown:\n    answer: Y\n    elaboration: x\n  data-000002:\n    answer: N\n    elaboration: again\n");
         let file: AnswerFile = crate::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
         let checklist = &loaded.checklist;
-        let (one, responses) = validate_in_runs(&file, checklist, &[], None, usize::MAX);
-        let (parallel, _) = validate_in_runs(&file, checklist, &[], None, 1);
+        let (one, responses) = validate(&file, checklist, &[], None);
         assert!(responses.is_none());
         for code in [
             Code::InvalidAnswer,
@@ -1003,7 +844,6 @@ mod tests {
         ] {
             assert!(one.iter().any(|d| d.code == code), "{code:?}");
         }
-        assert_eq!(format!("{parallel:?}"), format!("{one:?}"));
     }
 
     #[test]
@@ -1035,43 +875,6 @@ mod tests {
         assert!(message.contains("boolean") && help.contains("answer: N"));
         let (message, _) = parse_answer(&Raw::Str("Maybe".into())).unwrap_err();
         assert!(message.contains("Maybe"));
-    }
-
-    #[test]
-    fn long_texts_are_ruled_out_as_placeholders_without_a_copy() {
-        let longest = PLACEHOLDERS.iter().map(|p| p.chars().count()).max();
-        assert_eq!(longest, Some(MAX_PLACEHOLDER_CHARS));
-        assert!(is_placeholder(
-            "To be determined!!!!!!!!!!!!!!!!!!!!........"
-        ));
-        assert!(is_placeholder("  TO BE DETERMINED.  "));
-        assert!(is_placeholder(
-            "LOREM IPSUM dolor sit amet, consectetur adipiscing elit"
-        ));
-        assert!(!is_placeholder("to be determined by the model owner"));
-        assert!(!is_placeholder("İpsum lorem ipsum dolor sit amet"));
-    }
-
-    #[test]
-    fn placeholders_are_recognised_but_real_text_is_not() {
-        for p in [
-            "TBD",
-            "tbd.",
-            " TODO ",
-            "n/a",
-            "-",
-            "See above",
-            "same as above",
-            "Lorem ipsum dolor",
-        ] {
-            assert!(is_placeholder(p), "{p}");
-        }
-        for real in [
-            "TBD by the data team: provenance is stored in DVC",
-            "See the runbook in ops/",
-        ] {
-            assert!(!is_placeholder(real), "{real}");
-        }
     }
 
     #[test]

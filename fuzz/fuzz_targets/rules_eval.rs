@@ -3,9 +3,10 @@
 #![no_main]
 
 use airisk::checklist;
-use airisk::rules::{ConditionDef, RuleDef, RuleSource};
+use airisk::checklist::{ConditionDef, RuleDef};
+use airisk::rules::RuleSource;
 use airisk::source::SourceFile;
-use airisk::validate::{AnswerValue, Implementation, Response};
+use airisk::answers::{AnswerValue, Implementation, Response};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 

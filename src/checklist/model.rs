@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::RuleDef;
+use super::RuleDef;
 use crate::source::SourceFile;
 
 /// Elaboration length required when a question does not say.
@@ -285,31 +285,12 @@ impl Checklist {
             }
             combined.reindex();
         }
-        combined.ruleset = combined.compile_own_rules().map_err(|diagnostics| {
+        combined.ruleset = crate::rules::RuleSet::compile(&combined).map_err(|diagnostics| {
             diagnostics
                 .first()
                 .map_or_else(String::new, |d| d.message.clone())
         })?;
         Ok(combined)
-    }
-
-    /// Compiles the rules of every part, each against its own file for diagnostics.
-    pub fn compile_own_rules(&self) -> Result<crate::rules::RuleSet, Vec<crate::diag::Diagnostic>> {
-        let mut sources = Vec::with_capacity(self.parts.len());
-        let mut start = 0;
-        for (part, source) in self.sources.iter().enumerate() {
-            let len = self.rule_part[start..]
-                .iter()
-                .take_while(|&&p| p == part)
-                .count();
-            sources.push(crate::rules::RuleSource {
-                source,
-                rules: &self.rules[start..start + len],
-                first_index: 0,
-            });
-            start += len;
-        }
-        crate::rules::compile(self, &sources, &crate::rules::RuleSet::default())
     }
 
     pub fn question_count(&self) -> usize {

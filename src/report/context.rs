@@ -15,9 +15,9 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr, Serde};
 
+use crate::answers::{AnswerValue, Implementation};
 use crate::assess::{Assessment, QuestionResult};
 use crate::checklist::Severity;
-use crate::validate::{AnswerValue, Implementation};
 
 /// The context every report template is rendered with.
 pub fn context(assessment: &Assessment<'_>) -> Value {

@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::answers::{AnswerValue, Implementation, Response};
 use crate::checklist::{self, LoadError, Loaded};
 use crate::diag::Code;
 use crate::source::SourceFile;
-use crate::validate::{AnswerValue, Implementation, Response};
 
 const QUESTIONS: &str = "id: t\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, guidance: G, severity: high }\n      - { id: q2, question: Q2?, guidance: G, severity: low, na-allowed: false, min-elaboration: 5 }\n";
 

@@ -6,144 +6,58 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher as _;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
-use regex_automata::Input;
-use regex_automata::dfa::Automaton as _;
-use regex_automata::dfa::dense::DFA;
-use regex_automata::dfa::regex::Regex as DfaRegex;
 use regex_automata::meta::Regex;
-use regex_automata::util::wire::AlignAs;
+use regex_automata::nfa::thompson::WhichCaptures;
 
+use super::quality_level;
+use crate::answers::{AnswerValue, Response};
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
 use crate::path;
-use crate::validate::{AnswerValue, Response, quality_level};
 
 /// Shorter texts repeat by chance ("Handled by the platform team."), so are not compared.
 const MIN_DUPLICATE_LENGTH: usize = 40;
 
 mod patterns;
 
-/// A quality pattern, compiled by `build.rs` into a forward and a reverse DFA that load in
-/// microseconds; compiling it at run time would be most of what a small `validate` costs.
-/// Should the stored form not load (it always does; see the tests), the pattern is
-/// compiled instead.
-///
-/// Only what a text needs is loaded: the forward DFA answers whether it matches; the
-/// reverse one, which finds where a match starts, is loaded for the first text that
-/// matches.
-struct Phrases {
-    pattern: &'static str,
-    forward: &'static AlignAs<[u8], u32>,
-    reverse: &'static AlignAs<[u8], u32>,
-    forward_dfa: OnceLock<Option<DFA<&'static [u32]>>>,
-    matcher: OnceLock<Matcher>,
-}
-
-enum Matcher {
-    Stored(Box<DfaRegex<DFA<&'static [u32]>>>),
-    Compiled(Regex),
-}
-
-macro_rules! phrases {
-    ($pattern:expr, $stem:literal) => {
-        Phrases {
-            pattern: $pattern,
-            forward: &AlignAs {
-                _align: [],
-                bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/quality-", $stem, ".fwd.dfa")),
-            },
-            reverse: &AlignAs {
-                _align: [],
-                bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/quality-", $stem, ".rev.dfa")),
-            },
-            forward_dfa: OnceLock::new(),
-            matcher: OnceLock::new(),
-        }
-    };
-}
+/// A quality pattern, compiled the first time a text needs it: most runs need only one
+/// or two of them.
+struct Phrases(LazyLock<Regex>);
 
 impl Phrases {
-    #[allow(unsafe_code)] // see `crate::dfa`
-    fn forward(&self) -> Option<&DFA<&'static [u32]>> {
-        self.forward_dfa
-            // SAFETY: only `phrases!` sets the field: `include_bytes!` of a DFA build.rs wrote.
-            .get_or_init(|| unsafe { crate::dfa::load_embedded(&self.forward.bytes) })
-            .as_ref()
-    }
-
-    #[allow(unsafe_code)] // see `crate::dfa`
-    fn stored(&self) -> Option<DfaRegex<DFA<&'static [u32]>>> {
-        let forward = self.forward()?.clone();
-        // SAFETY: only `phrases!` sets the field: `include_bytes!` of a DFA build.rs wrote.
-        let reverse = unsafe { crate::dfa::load_embedded(&self.reverse.bytes) }?;
-        Some(DfaRegex::builder().build_from_dfas(forward, reverse))
-    }
-
-    /// Built for matching and finding only: no capture groups beyond the whole match, no
-    /// prefilter; a third of the compile time of a full `regex::Regex`.
-    #[allow(clippy::expect_used)] // constant patterns, covered by the tests below
-    fn compiled(&self) -> Regex {
-        let config = regex_automata::meta::Config::new()
-            .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
-            .auto_prefilter(false)
-            .onepass(false)
-            .backtrack(false);
-        Regex::builder()
-            .configure(config)
-            .build(self.pattern)
-            .expect("built-in quality pattern compiles")
-    }
-
-    fn matcher(&self) -> &Matcher {
-        self.matcher.get_or_init(|| match self.stored() {
-            Some(stored) => Matcher::Stored(Box::new(stored)),
-            None => Matcher::Compiled(self.compiled()),
-        })
+    const fn new(compile: fn() -> Regex) -> Phrases {
+        Phrases(LazyLock::new(compile))
     }
 
     fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        // Most texts have no match, which the forward DFA alone tells.
-        if !self.is_match(text) {
-            return None;
-        }
-        match self.matcher() {
-            // Without Unicode word boundaries a DFA search cannot fail.
-            Matcher::Stored(dfa) => dfa
-                .try_search(&Input::new(text))
-                .ok()
-                .flatten()
-                .map(|m| m.range()),
-            Matcher::Compiled(regex) => regex.find(text).map(|m| m.range()),
-        }
+        self.0.find(text).map(|m| m.range())
     }
 
     fn is_match(&self, text: &str) -> bool {
-        // The search stops at the first match it sees.
-        if let Some(dfa) = self.forward()
-            && let Ok(found) = dfa.try_search_fwd(&Input::new(text).earliest(true))
-        {
-            return found.is_some();
-        }
-        match self.matcher() {
-            Matcher::Stored(dfa) => dfa.try_search(&Input::new(text)).ok().flatten().is_some(),
-            Matcher::Compiled(regex) => regex.is_match(text),
-        }
+        self.0.is_match(text)
     }
 }
 
-static CONTRADICTION: Phrases = phrases!(patterns::CONTRADICTION, "contradiction");
-static REASON: Phrases = phrases!(patterns::REASON, "reason");
-static SPECIFICS: Phrases = phrases!(patterns::SPECIFICS, "specifics");
-
-/// Loads the forward DFAs ahead of their use: `app` calls it on a spare core while the
-/// answers are read.
-pub fn warm_up() {
-    for phrases in [&CONTRADICTION, &REASON, &SPECIFICS] {
-        phrases.forward();
-    }
+/// Compiles a constant pattern, which the tests below compile too. The engine behind the
+/// `regex` crate, built for finding the whole match only: a third of the compile time.
+#[allow(clippy::expect_used)]
+fn compile(pattern: &str) -> Regex {
+    let config = regex_automata::meta::Config::new()
+        .which_captures(WhichCaptures::Implicit)
+        .auto_prefilter(false)
+        .onepass(false)
+        .backtrack(false);
+    Regex::builder()
+        .configure(config)
+        .build(pattern)
+        .expect("built-in quality pattern compiles")
 }
+
+static CONTRADICTION: Phrases = Phrases::new(|| compile(patterns::CONTRADICTION));
+static REASON: Phrases = Phrases::new(|| compile(patterns::REASON));
+static SPECIFICS: Phrases = Phrases::new(|| compile(patterns::SPECIFICS));
 
 /// The text lower-cased, with every run of white space one space, into `out` (UTF-8).
 fn normalise(text: &str, out: &mut Vec<u8>) {
@@ -219,7 +133,7 @@ fn push_lowercase(c: char, out: &mut Vec<u8>) {
     }
 }
 
-/// One answer's quality, found on its own (in parallel with the others).
+/// One answer's quality, found on its own.
 struct Checked<'a> {
     id: &'a str,
     text: &'a str,
@@ -229,24 +143,15 @@ struct Checked<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs every quality check on the answers that passed the basic checks, in parallel
-/// runs of at least `min_run` answers.
-pub fn check(
-    checklist: &Checklist,
-    slots: &[Option<Response>],
-    min_run: usize,
-    out: &mut Vec<Diagnostic>,
-) {
+/// Runs every quality check on the answers that passed the basic checks.
+pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Diagnostic>) {
     let duplicate_level = quality_level(checklist, QualityCheck::DuplicateElaboration);
     let contradiction_level = quality_level(checklist, QualityCheck::ContradictingElaboration);
     let reason_level = quality_level(checklist, QualityCheck::NaWithoutReason);
     let evidence_level = quality_level(checklist, QualityCheck::YWithoutEvidence);
     let hasher = std::hash::RandomState::new();
-    let questions: Vec<_> = checklist.questions().collect();
-    let runs = crate::par::map_runs(&questions, min_run, |run| {
-        let mut buffer = Vec::new();
-        run.iter()
-            .filter_map(|(qref, question)| {
+    let mut key_buffer = Vec::new();
+    let answers = checklist.questions().filter_map(|(qref, question)| {
                 let response = slots[qref.ordinal].as_ref()?;
                 let id = question.id.as_str();
                 let at = || path!["answers", id, "elaboration"];
@@ -254,8 +159,8 @@ pub fn check(
                 let key = (duplicate_level.is_some()
                     && text.chars().count() >= MIN_DUPLICATE_LENGTH)
                     .then(|| {
-                        normalise(text, &mut buffer);
-                        hasher.hash_one(buffer.as_slice())
+                        normalise(text, &mut key_buffer);
+                        hasher.hash_one(key_buffer.as_slice())
                     });
                 let mut diagnostics = Vec::new();
                 match response.answer {
@@ -306,13 +211,11 @@ pub fn check(
                     key,
                     diagnostics,
                 })
-            })
-            .collect::<Vec<_>>()
     });
     // Texts by the hash of their normalised form, so no copy of each text is kept.
     let mut first_with_text: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
     let (mut buffer, mut other) = (Vec::new(), Vec::new());
-    for checked in runs.into_iter().flatten() {
+    for checked in answers {
         if let (Some(level), Some(key)) = (duplicate_level, checked.key) {
             let earlier = first_with_text.entry(key).or_default();
             let same = earlier.iter().find(|(first, _)| {
@@ -361,56 +264,11 @@ mod tests {
         assert!(!REASON.is_match("Handled elsewhere by the platform group"));
     }
 
-    /// The DFAs made by build.rs load, and find what compiling the pattern finds.
     #[test]
-    fn stored_automata_load_and_agree_with_the_pattern() {
-        let texts = [
-            "Drift monitoring is planned for Q3.",
-            "We don't yet track it; it's on our roadmap.",
-            "Not relevant because the model runs offline.",
-            "Handled elsewhere by the platform group",
-            "Reviewed quarterly; see docs/model-card.md and ticket 1234.",
-            "Zoë wrote it down ≤ once «never» ✅ — 数据治理 is not in place",
-            "ScheDULED, automatically, in CI",
-            "",
-        ];
+    fn every_pattern_compiles() {
         for phrases in [&CONTRADICTION, &REASON, &SPECIFICS] {
-            // The bytes pass the check that loading them skips (see `crate::dfa`).
-            assert!(crate::dfa::load_checked(&phrases.forward.bytes).is_some());
-            assert!(crate::dfa::load_checked(&phrases.reverse.bytes).is_some());
-            let stored = phrases
-                .stored()
-                .unwrap_or_else(|| panic!("{}", phrases.pattern));
-            let compiled = phrases.compiled();
-            for text in texts {
-                let found = stored
-                    .try_search(&Input::new(text))
-                    .unwrap()
-                    .map(|m| m.range());
-                let expected = compiled.find(text).map(|m| m.range());
-                assert_eq!(found, expected, "{text}");
-                // What the checks call: the forward DFA first, the pair only on a match.
-                assert_eq!(phrases.find(text), expected, "{text}");
-                assert_eq!(phrases.is_match(text), expected.is_some(), "{text}");
-            }
+            assert!(!phrases.is_match(""));
         }
-    }
-
-    #[test]
-    fn the_reverse_automaton_loads_only_for_a_text_that_matches() {
-        // Its own copy, which no other test has used.
-        static PHRASES: Phrases = phrases!(patterns::CONTRADICTION, "contradiction");
-        let phrases = &PHRASES;
-        assert!(!phrases.is_match("Drift is monitored hourly by Evidently."));
-        assert_eq!(
-            phrases.find("Drift is monitored hourly by Evidently."),
-            None
-        );
-        assert!(phrases.forward_dfa.get().is_some());
-        assert!(phrases.matcher.get().is_none());
-        let text = "Drift monitoring is planned for Q3.";
-        assert_eq!(phrases.find(text).map(|r| &text[r]), Some("is planned"));
-        assert!(matches!(phrases.matcher.get(), Some(Matcher::Stored(_))));
     }
 
     #[test]
@@ -436,7 +294,7 @@ mod tests {
         slots[3] = respond("Short, repeated.");
         slots[4] = respond("Short, repeated.");
         let mut out = Vec::new();
-        check(&checklist, &slots, usize::MAX, &mut out);
+        check(&checklist, &slots, &mut out);
         let duplicates: Vec<_> = out
             .iter()
             .filter(|d| d.code == Code::DuplicateElaboration)

@@ -1,6 +1,5 @@
-// The quality patterns, shared with `build.rs` (by `include!`, hence no inner doc
-// comment), which compiles each into a DFA once so that no run pays for compiling them.
-// ASCII only (`(?i-u)`, `(?-u:\b)`): a DFA handles those exactly, whatever the text.
+//! The quality patterns. ASCII only (`(?i-u)`, `(?-u:\b)`): a word boundary or a
+//! case-insensitive letter means the same whatever the text around it.
 
 /// Words that say a control is not in place yet, in an answer given as Y.
 pub const CONTRADICTION: &str = r"(?i-u)(?-u:\b)(not yet|we (do not|don'?t|have not|haven'?t) (yet )?(have|run|test|monitor|use|track|log|check|review|perform|encrypt|version|scan|document|record|measure)|is not in place|are not in place|not (yet )?(implemented|in place|done|started)|(is|are) planned|planned for|will be (added|implemented|introduced|done|set up)|in the future|on (the|our) roadmap|no (process|owner|tool|policy) (yet|exists|in place))(?-u:\b)";
@@ -10,11 +9,3 @@ pub const REASON: &str = r"(?i-u)(?-u:\b)(because|since|as (the|we|this|it|there
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
 pub const SPECIFICS: &str = r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)";
-
-/// Every pattern with the file stem of its compiled form.
-#[allow(dead_code)] // read by build.rs
-pub const ALL: [(&str, &str); 3] = [
-    ("contradiction", CONTRADICTION),
-    ("reason", REASON),
-    ("specifics", SPECIFICS),
-];
