@@ -30,6 +30,7 @@ use airisk::answers::Responses;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist, ChecklistFile, Spec};
 use airisk::report::ReportFormat;
+use airisk::rules::RuleSet;
 use airisk::source::SourceFile;
 use airisk::validate;
 use airisk::{report, yaml};
@@ -46,6 +47,7 @@ struct Fixture {
     checklist_path: PathBuf,
     answers_path: PathBuf,
     checklist: Checklist,
+    rules: RuleSet,
     answers: SourceFile,
     file: AnswerFile,
     responses: Responses,
@@ -57,7 +59,7 @@ impl Fixture {
         synth::write(n, dir.path(), synth::DEFAULT_SEED, false).unwrap();
         let checklist_path = dir.path().join("checklist.yaml");
         let answers_path = dir.path().join("answers.yaml");
-        let checklist = load_checklist(&checklist_path);
+        let (checklist, rules) = load_checklist(&checklist_path);
         let answers = SourceFile::read(&answers_path).unwrap();
         let file: AnswerFile = yaml::from_str(&answers.text).unwrap();
         let (diagnostics, responses) = check(&file, &checklist, &answers);
@@ -71,6 +73,7 @@ impl Fixture {
             checklist_path,
             answers_path,
             checklist,
+            rules,
             answers,
             file,
             responses: responses.unwrap(),
@@ -78,13 +81,13 @@ impl Fixture {
     }
 
     fn assessment(&self) -> Assessment<'_> {
-        assess(&self.checklist, &self.responses, &self.answers)
+        assess(&self.checklist, &self.rules, &self.responses, &self.answers)
     }
 }
 
-fn load_checklist(path: &Path) -> Checklist {
-    match checklist::load(&Spec::Path(path.to_path_buf()), None) {
-        Ok(loaded) => loaded.checklist,
+fn load_checklist(path: &Path) -> (Checklist, RuleSet) {
+    match checklist::load(&Spec::Path(path.to_path_buf()), None).and_then(RuleSet::of_loaded) {
+        Ok(pair) => pair,
         Err(err) => panic!("{err:?}"),
     }
 }
@@ -101,12 +104,13 @@ fn check(
 
 fn assess<'c>(
     checklist: &'c Checklist,
+    rules: &'c RuleSet,
     responses: &'c Responses,
     answers: &'c SourceFile,
 ) -> Assessment<'c> {
     assess::assess(assess::Inputs {
         checklist,
-        rules: &checklist.ruleset,
+        rules,
         responses,
         answers,
         rules_files: &[],
@@ -210,10 +214,10 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let answers = SourceFile::read(&fx.answers_path).unwrap();
                 let file: AnswerFile = yaml::from_str(&answers.text).unwrap();
-                let checklist = load_checklist(&fx.checklist_path);
+                let (checklist, rules) = load_checklist(&fx.checklist_path);
                 let (_, responses) = check(&file, &checklist, &answers);
                 let responses = responses.unwrap();
-                let assessment = assess(&checklist, &responses, &answers);
+                let assessment = assess(&checklist, &rules, &responses, &answers);
                 report::render(&assessment, ReportFormat::Html, None)
                     .unwrap()
                     .len()

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::checklist::{self, Checklist, LoadError, Scoring};
 use crate::diag::{self, Code, Diagnostic};
 use crate::path;
-use crate::rules::{Check, Condition};
+use crate::rules::{Check, Condition, RuleSet};
 use crate::source::SourceFile;
 
 /// Reference schemes a question or rule may cite.
@@ -86,11 +86,12 @@ pub fn check_reference(reference: &str) -> Result<(), String> {
     }
 }
 
-/// Runs the authoring checks on a loaded checklist. Returns diagnostics with paths.
-pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
+/// Runs the authoring checks on a loaded checklist and its compiled rules. Returns
+/// diagnostics with paths.
+pub fn lint(checklist: &Checklist, rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut covered = vec![false; checklist.question_count()];
-    for rule in &checklist.ruleset.rules {
+    for rule in &rules.rules {
         mark_covered(&rule.condition, &mut covered);
     }
     for (qref, question) in checklist.questions() {
@@ -134,13 +135,7 @@ pub fn lint(checklist: &Checklist) -> Vec<Diagnostic> {
             }
         }
     }
-    for (index, (rule, def)) in checklist
-        .ruleset
-        .rules
-        .iter()
-        .zip(&checklist.rules)
-        .enumerate()
-    {
+    for (index, (rule, def)) in rules.rules.iter().zip(&checklist.rules).enumerate() {
         if let Some(reason) = never_fires(checklist, &rule.condition) {
             out.push(
                 Diagnostic::warning(
@@ -222,10 +217,10 @@ fn never_fires(checklist: &Checklist, condition: &Condition) -> Option<String> {
 /// Loads and lints one checklist file.
 pub fn lint_file(path: &Path) -> Result<(SourceFile, Vec<Diagnostic>)> {
     let source = SourceFile::read(path)?;
-    match checklist::parse(source) {
-        Ok(loaded) => {
-            let mut diagnostics = lint(&loaded.checklist);
-            let source = loaded.into_source();
+    match checklist::parse(source).and_then(RuleSet::of_loaded) {
+        Ok((checklist, rules)) => {
+            let mut diagnostics = lint(&checklist, &rules);
+            let source = checklist::Loaded { checklist }.into_source();
             diag::resolve(&source, &mut diagnostics);
             Ok((source, diagnostics))
         }
@@ -280,8 +275,9 @@ mod tests {
                 builtin.text,
                 builtin.sha256,
             ))
+            .and_then(RuleSet::of_loaded)
             .unwrap_or_else(|e| panic!("{e:?}"));
-            let diagnostics = lint(&loaded.checklist);
+            let diagnostics = lint(&loaded.0, &loaded.1);
             assert!(diagnostics.is_empty(), "{}: {diagnostics:#?}", builtin.id);
         }
     }

@@ -22,8 +22,11 @@ use crate::yaml;
 /// the workers of `validate`; a checklist is loaded once, under the lock.
 #[derive(Default)]
 pub struct ChecklistCache {
-    loaded: Mutex<HashMap<CacheKey, Arc<Checklist>>>,
+    loaded: Mutex<HashMap<CacheKey, Compiled>>,
 }
+
+/// A checklist with its rules compiled, shared by every file that names it.
+type Compiled = (Arc<Checklist>, Arc<RuleSet>);
 
 /// The checklists named, and the folder relative paths among them are resolved against.
 type CacheKey = (Vec<String>, Option<PathBuf>);
@@ -35,6 +38,8 @@ pub struct Prepared {
     /// What the file's `checklist:` names.
     pub named: Vec<Spec>,
     pub checklist: Arc<Checklist>,
+    /// The checklist's own rules, compiled.
+    pub rules: Arc<RuleSet>,
 }
 
 /// Why an answer file could not be checked at all (exit 2).
@@ -74,12 +79,13 @@ pub fn prepare(
         }
     };
     let choice = Choice::new(&named, overrides, &source);
-    let checklist = load_checklist(&choice, &source.name, cache)?;
+    let (checklist, rules) = load_checklist(&choice, &source.name, cache)?;
     Ok(Prepared {
         source,
         file,
         named,
         checklist,
+        rules,
     })
 }
 
@@ -123,17 +129,17 @@ impl Choice {
     }
 }
 
-/// The checklist of a [`Choice`], from the cache or loaded into it. `name` is the answer
-/// file's, for messages about a checklist it named.
+/// The checklist of a [`Choice`] with its rules compiled, from the cache or loaded into
+/// it. `name` is the answer file's, for messages about a checklist it named.
 fn load_checklist(
     choice: &Choice,
     name: &str,
     cache: &ChecklistCache,
-) -> Result<Arc<Checklist>, Unusable> {
+) -> Result<Compiled, Unusable> {
     let mut loaded = cache.loaded.lock().unwrap_or_else(PoisonError::into_inner);
     let key = choice.key();
-    if let Some(c) = loaded.get(&key) {
-        return Ok(Arc::clone(c));
+    if let Some((c, r)) = loaded.get(&key) {
+        return Ok((Arc::clone(c), Arc::clone(r)));
     }
     let mut parts = Vec::new();
     for spec in &choice.specs {
@@ -141,8 +147,8 @@ fn load_checklist(
             crate::checklist_paths::check_named(spec)
                 .map_err(|m| Unusable::Message(format!("{name}: {m}")))?;
         }
-        match checklist::load(spec, choice.base.as_deref()) {
-            Ok(loaded) => parts.push(loaded.checklist),
+        match checklist::load(spec, choice.base.as_deref()).and_then(RuleSet::of_loaded) {
+            Ok(part) => parts.push(part),
             Err(LoadError::Io(err)) if choice.from_file => {
                 return Err(Unusable::Message(format!("{name}: {err:#}")));
             }
@@ -161,9 +167,17 @@ fn load_checklist(
             }) => return Err(Unusable::Diagnostics(cl, diagnostics)),
         }
     }
-    let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
-    loaded.insert(key, Arc::clone(&combined));
-    Ok(combined)
+    let (checklist, rules) = if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        let combined = Checklist::combine(parts.into_iter().map(|(c, _)| c).collect())
+            .map_err(Unusable::Message)?;
+        let rules = RuleSet::of_combined(&combined).map_err(Unusable::Message)?;
+        (combined, rules)
+    };
+    let pair = (Arc::new(checklist), Arc::new(rules));
+    loaded.insert(key, pair.clone());
+    Ok(pair)
 }
 
 /// Validates a prepared file: its diagnostics, resolved against it, and the responses
@@ -191,10 +205,11 @@ pub enum RulesError {
     Invalid(Vec<SourceFile>, Vec<Diagnostic>),
 }
 
-/// Reads and compiles `--rules` files against a checklist.
+/// Reads and compiles `--rules` files against a checklist whose own rules are `taken`.
 pub fn extra_rules(
     paths: &[PathBuf],
     checklist: &Checklist,
+    taken: &RuleSet,
 ) -> Result<(Vec<SourceFile>, RuleSet), RulesError> {
     let mut sources = Vec::new();
     let mut files = Vec::new();
@@ -220,7 +235,7 @@ pub fn extra_rules(
             first_index: 0,
         })
         .collect();
-    match rules::compile(checklist, &rule_sources, &checklist.ruleset) {
+    match rules::compile(checklist, &rule_sources, taken) {
         Ok(set) => Ok((sources, set)),
         Err(diagnostics) => Err(RulesError::Invalid(sources, diagnostics)),
     }
@@ -241,7 +256,7 @@ pub struct Evaluated {
 pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
     Ok(assess::assess(assess::Inputs {
         checklist: &e.prepared.checklist,
-        rules: e.ruleset.as_ref().unwrap_or(&e.prepared.checklist.ruleset),
+        rules: e.ruleset.as_ref().unwrap_or(&e.prepared.rules),
         responses: &e.responses,
         answers: &e.prepared.source,
         rules_files: &e.rules_files,

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::answers::{AnswerValue, Implementation, Response, is_placeholder};
-use crate::checklist::{Checklist, ConditionDef, QuestionRef, RuleDef, Severity};
+use crate::checklist::{
+    Checklist, ConditionDef, LoadError, Loaded, QuestionRef, RuleDef, Severity,
+};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceFile;
 use crate::yaml::{DocPath, Seg};
@@ -589,6 +591,29 @@ impl RuleSet {
         compile(checklist, &sources, &RuleSet::default())
     }
 
+    /// Compiles a loaded checklist's own rules: a rule that does not compile makes the
+    /// checklist invalid, reported against its file.
+    pub fn of_loaded(loaded: Loaded) -> Result<(Checklist, RuleSet), LoadError> {
+        let mut checklist = loaded.checklist;
+        match RuleSet::compile(&checklist) {
+            Ok(rules) => Ok((checklist, rules)),
+            Err(diagnostics) => Err(LoadError::Invalid {
+                source: Box::new(checklist.sources.swap_remove(0)),
+                diagnostics,
+            }),
+        }
+    }
+
+    /// Compiles the rules of checklists combined with [`Checklist::combine`], whose own rules
+    /// compiled one by one: what is left to fail is between them (a repeated rule id).
+    pub fn of_combined(checklist: &Checklist) -> Result<RuleSet, String> {
+        RuleSet::compile(checklist).map_err(|diagnostics| {
+            diagnostics
+                .first()
+                .map_or_else(String::new, |d| d.message.clone())
+        })
+    }
+
     /// Appends another set compiled against the same checklist.
     pub fn merge(&mut self, other: RuleSet) {
         let offset = self.rules.len();
@@ -714,10 +739,11 @@ mod pattern_tests {
                 "  - {{ id: r{i}, when: {{ question: q1, elaboration-matches: \"by hand|excel\", ignore-case: true }}, finding: F, recommendation: R }}"
             );
         }
-        let loaded =
+        let (_, rules) =
             crate::checklist::parse(crate::source::SourceFile::from_string("t.yaml", text))
+                .and_then(RuleSet::of_loaded)
                 .unwrap_or_else(|e| panic!("{e:?}"));
-        let patterns: Vec<&Pattern> = patterns(&loaded.checklist.ruleset).collect();
+        let patterns: Vec<&Pattern> = patterns(&rules).collect();
         assert_eq!(patterns.len(), 3);
         assert!(patterns.iter().all(|p| Arc::ptr_eq(&p.0, &patterns[0].0)));
         assert!(patterns[0].is_match("tracked in EXCEL"));
@@ -729,8 +755,10 @@ mod pattern_tests {
     fn every_builtin_pattern_builds() {
         for builtin in crate::checklist::BUILTIN {
             let spec = crate::checklist::Spec::parse(builtin.id);
-            let loaded = crate::checklist::load(&spec, None).unwrap_or_else(|e| panic!("{e:?}"));
-            for p in patterns(&loaded.checklist.ruleset) {
+            let (_, rules) = crate::checklist::load(&spec, None)
+                .and_then(RuleSet::of_loaded)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            for p in patterns(&rules) {
                 build_regex(p.as_str(), p.ignore_case())
                     .unwrap_or_else(|e| panic!("{}: {}: {e}", builtin.id, p.as_str()));
             }

@@ -6,15 +6,18 @@ use airisk::answers::AnswerFile;
 use airisk::assess::{self, Assessment};
 use airisk::checklist::{self, Checklist};
 use airisk::report::ReportFormat;
+use airisk::rules::RuleSet;
 use airisk::source::SourceFile;
 use airisk::{report, validate, yaml};
 use proptest::prelude::*;
 
 const CHECKLIST: &str = "id: prop\nversion: \"1\"\ntitle: Property checklist\nsections:\n  - id: s1\n    title: First\n    questions:\n      - { id: q1, question: One?, guidance: G, severity: high, min-elaboration: 5 }\n      - { id: q2, question: Two?, guidance: G, severity: low, min-elaboration: 5 }\nrules:\n  - { id: r1, when: { question: q1, answer: [N] }, finding: Missing one., recommendation: Add one. }\n  - { id: r2, when: { question: q2, answer: [Y] }, finding: Two is Y., recommendation: Check two. }\n";
 
-fn checklist() -> Checklist {
-    match checklist::parse(SourceFile::from_string("prop.yaml", CHECKLIST.to_owned())) {
-        Ok(loaded) => loaded.checklist,
+fn checklist() -> (Checklist, RuleSet) {
+    match checklist::parse(SourceFile::from_string("prop.yaml", CHECKLIST.to_owned()))
+        .and_then(RuleSet::of_loaded)
+    {
+        Ok(pair) => pair,
         Err(e) => panic!("{e:?}"),
     }
 }
@@ -53,7 +56,7 @@ fn answers_yaml(name: &str, e1: &str, e2: &str, a1: &str, evidence: &str) -> Str
 }
 
 fn render(text: &str, format: ReportFormat) -> String {
-    let checklist = checklist();
+    let (checklist, rules) = checklist();
     let source = SourceFile::from_string("a.yaml", text.to_owned());
     let file: AnswerFile = yaml::from_str(&source.text).unwrap_or_else(|e| panic!("{e}: {text}"));
     let (diagnostics, responses) = validate::validate(&file, &checklist, &[], None);
@@ -62,7 +65,7 @@ fn render(text: &str, format: ReportFormat) -> String {
     };
     let assessment: Assessment<'_> = assess::assess(assess::Inputs {
         checklist: &checklist,
-        rules: &checklist.ruleset,
+        rules: &rules,
         responses: &responses,
         answers: &source,
         rules_files: &[],
@@ -103,7 +106,7 @@ proptest! {
 
     #[test]
     fn validation_never_panics(text in yamlish()) {
-        let checklist = checklist();
+        let (checklist, _) = checklist();
         let source = SourceFile::from_string("x.yaml", text);
         if let Ok(file) = yaml::from_str::<AnswerFile>(&source.text) {
             let named = validate::named_checklists(&file).unwrap_or_default();

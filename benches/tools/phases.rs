@@ -20,6 +20,7 @@ use std::time::Instant;
 use airisk::answers::AnswerFile;
 use airisk::checklist::{self, Spec};
 use airisk::report::ReportFormat;
+use airisk::rules::RuleSet;
 use airisk::source::SourceFile;
 use airisk::{assess, report, validate, yaml};
 
@@ -89,16 +90,12 @@ fn main() {
             .cloned()
             .unwrap_or(Spec::parse("ai-risk-control")),
     };
-    let checklist = match checklist::load(&spec, answers.base_dir()) {
-        Ok(loaded) => loaded.checklist,
-        Err(err) => panic!("{err:?}"),
-    };
+    let (checklist, rules) =
+        match checklist::load(&spec, answers.base_dir()).and_then(RuleSet::of_loaded) {
+            Ok(pair) => pair,
+            Err(err) => panic!("{err:?}"),
+        };
     meter.mark("load checklist");
-    // app.rs clones the checklist's rule set for every assessment (to merge --rules files).
-    let cloned = std::env::var_os("PHASES_CLONE_RULES").map(|_| checklist.ruleset.clone());
-    if cloned.is_some() {
-        meter.mark("clone rule set");
-    }
     let (diagnostics, responses) =
         validate::validate(&file, &checklist, &named, answers.base_dir());
     let responses = responses.unwrap_or_else(|| panic!("invalid: {diagnostics:?}"));
@@ -112,7 +109,7 @@ fn main() {
     };
     let assessment = assess::assess(assess::Inputs {
         checklist: &checklist,
-        rules: &checklist.ruleset,
+        rules: &rules,
         responses: &responses,
         answers: &answers,
         rules_files: &[],
@@ -138,6 +135,5 @@ fn main() {
     drop(responses);
     drop(file);
     drop(checklist);
-    drop(cloned);
     meter.mark("drop");
 }

@@ -35,7 +35,7 @@ fn generated_files_are_valid_without_warnings_and_use_every_rule_kind() {
     .unwrap_or_else(|e| panic!("{e:?}"));
     let checklist = loaded.checklist;
     assert_eq!(checklist.question_count(), 400);
-    assert_eq!(checklist.ruleset.rules.len(), 200);
+    assert_eq!(checklist.rules.len(), 200);
     let file: crate::answers::AnswerFile = crate::yaml::from_str(&synth.answers).unwrap();
     let named = crate::validate::named_checklists(&file).unwrap();
     let (diagnostics, responses) = crate::validate::validate(&file, &checklist, &named, None);

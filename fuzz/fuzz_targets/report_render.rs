@@ -39,14 +39,17 @@ fn document(input: &Input, name: &str, elaborations: [&str; 2], evidence: &[Stri
 }
 
 fn render(text: &str, format: ReportFormat) -> Option<String> {
-    let loaded = checklist::parse(SourceFile::from_string("f.yaml", CHECKLIST.to_owned())).ok()?;
+    let loaded = checklist::parse(SourceFile::from_string("f.yaml", CHECKLIST.to_owned()))
+        .and_then(airisk::rules::RuleSet::of_loaded)
+        .ok()?;
+    let (checklist, rules) = loaded;
     let source = SourceFile::from_string("a.yaml", text.to_owned());
     let file: AnswerFile = yaml::from_str(&source.text).ok()?;
-    let (_, responses) = validate::validate(&file, &loaded.checklist, &[], None);
+    let (_, responses) = validate::validate(&file, &checklist, &[], None);
     let responses = responses?;
     let a = assess::assess(assess::Inputs {
-        checklist: &loaded.checklist,
-        rules: &loaded.checklist.ruleset,
+        checklist: &checklist,
+        rules: &rules,
         responses: &responses,
         answers: &source,
         rules_files: &[],

@@ -113,7 +113,7 @@ fuzz_target!(|input: Input| {
         rules: &rules,
         first_index: 0,
     }];
-    let Ok(set) = airisk::rules::compile(&loaded.checklist, &sources, &loaded.checklist.ruleset)
+    let Ok(set) = airisk::rules::compile(&loaded.checklist, &sources, &airisk::rules::RuleSet::default())
     else {
         return;
     };

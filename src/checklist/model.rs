@@ -187,8 +187,6 @@ pub struct Checklist {
     pub sources: Vec<SourceFile>,
     /// Which part each rule came from.
     pub rule_part: Vec<usize>,
-    /// The rules, compiled.
-    pub ruleset: crate::rules::RuleSet,
     index: HashMap<String, QuestionRef>,
 }
 
@@ -218,7 +216,6 @@ impl Checklist {
             parts,
             sources: vec![source],
             rule_part,
-            ruleset: crate::rules::RuleSet::default(),
             index: HashMap::new(),
         };
         checklist.reindex();
@@ -285,11 +282,6 @@ impl Checklist {
             }
             combined.reindex();
         }
-        combined.ruleset = crate::rules::RuleSet::compile(&combined).map_err(|diagnostics| {
-            diagnostics
-                .first()
-                .map_or_else(String::new, |d| d.message.clone())
-        })?;
         Ok(combined)
     }
 

@@ -6,6 +6,7 @@ use crate::checklist::{self, Checklist, LoadError, Spec};
 use crate::cli::InitArgs;
 use crate::exit;
 use crate::output;
+use crate::rules::RuleSet;
 
 pub fn run(args: &InitArgs) -> Result<u8> {
     let specs = if args.checklists.is_empty() {
@@ -15,8 +16,9 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     };
     let mut parts = Vec::new();
     for spec in &specs {
-        match checklist::load(spec, None) {
-            Ok(loaded) => parts.push(loaded.checklist),
+        // The rules are compiled only to refuse a checklist whose rules are broken.
+        match checklist::load(spec, None).and_then(RuleSet::of_loaded) {
+            Ok((checklist, _)) => parts.push(checklist),
             Err(LoadError::Io(err)) => return Err(err),
             Err(LoadError::Invalid { source, .. }) => {
                 bail!(
@@ -36,6 +38,9 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         })
         .collect();
     let checklist = Checklist::combine(parts).map_err(anyhow::Error::msg)?;
+    if specs.len() > 1 {
+        RuleSet::of_combined(&checklist).map_err(anyhow::Error::msg)?;
+    }
     let text = crate::init::template(&checklist, &names);
     match &args.output {
         Some(path) => {

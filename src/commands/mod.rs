@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::answers::AnswerFile;
-use crate::checklist::{self, LoadError, Spec};
+use crate::checklist::{self, Checklist, LoadError, Spec};
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::diag::{self, DiagFormat, Diagnostic};
 use crate::exit;
 use crate::output;
 use crate::pipeline::{self, ChecklistCache, Evaluated, RulesError, Unusable};
+use crate::rules::RuleSet;
 use crate::source::SourceFile;
 
 mod assess;
@@ -73,10 +74,11 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-/// Loads a checklist named on the command line; an invalid one is reported in full.
-fn load_or_report(spec: &Spec, ctx: &Ctx) -> Result<checklist::Loaded> {
-    match checklist::load(spec, None) {
-        Ok(loaded) => Ok(loaded),
+/// Loads a checklist named on the command line and compiles its rules; an invalid one is
+/// reported in full.
+fn load_or_report(spec: &Spec, ctx: &Ctx) -> Result<(Checklist, RuleSet)> {
+    match checklist::load(spec, None).and_then(RuleSet::of_loaded) {
+        Ok(pair) => Ok(pair),
         Err(LoadError::Io(err)) => Err(err),
         Err(LoadError::Invalid {
             source,
@@ -128,20 +130,21 @@ fn evaluate(
     let (rules_files, ruleset) = if rules_paths.is_empty() {
         (Vec::new(), None)
     } else {
-        let (files, extra) = match pipeline::extra_rules(rules_paths, &prepared.checklist) {
-            Ok(pair) => pair,
-            Err(RulesError::Io(err)) => return Err(err),
-            Err(RulesError::Syntax(source, diagnostics)) => {
-                output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
-                bail!("{} is not a valid rules file", source.name);
-            }
-            Err(RulesError::Invalid(sources, diagnostics)) => {
-                let refs: Vec<&SourceFile> = sources.iter().collect();
-                output::stderr(&diag::render_text(&refs, &diagnostics, ctx.color_err));
-                bail!("the rules files have {} errors", diagnostics.len())
-            }
-        };
-        let mut ruleset = prepared.checklist.ruleset.clone();
+        let (files, extra) =
+            match pipeline::extra_rules(rules_paths, &prepared.checklist, &prepared.rules) {
+                Ok(pair) => pair,
+                Err(RulesError::Io(err)) => return Err(err),
+                Err(RulesError::Syntax(source, diagnostics)) => {
+                    output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+                    bail!("{} is not a valid rules file", source.name);
+                }
+                Err(RulesError::Invalid(sources, diagnostics)) => {
+                    let refs: Vec<&SourceFile> = sources.iter().collect();
+                    output::stderr(&diag::render_text(&refs, &diagnostics, ctx.color_err));
+                    bail!("the rules files have {} errors", diagnostics.len())
+                }
+            };
+        let mut ruleset = RuleSet::clone(&prepared.rules);
         ruleset.merge(extra);
         (files, Some(ruleset))
     };

@@ -12,14 +12,13 @@ use crate::report::ListFormat;
 pub fn checklists(args: &ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
     let mut rows = Vec::new();
     for builtin in checklist::BUILTIN {
-        let loaded = load_or_report(&Spec::parse(builtin.id), ctx)?;
-        let c = &loaded.checklist;
+        let (c, rules) = load_or_report(&Spec::parse(builtin.id), ctx)?;
         rows.push((
             c.id.clone(),
             c.version.clone(),
             c.title.clone(),
             c.question_count(),
-            c.ruleset.rules.len(),
+            rules.rules.len(),
         ));
     }
     let text = match args.format {
@@ -39,8 +38,8 @@ pub fn checklists(args: &ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
 }
 
 pub fn show(args: &ShowArgs, ctx: &Ctx) -> Result<u8> {
-    let loaded = load_or_report(&Spec::parse(&args.checklist), ctx)?;
-    let c = &loaded.checklist;
+    let (checklist, _) = load_or_report(&Spec::parse(&args.checklist), ctx)?;
+    let c = &checklist;
     let text = match args.format {
         ShowFormat::Table => crate::term::show(c, ctx.color_out),
         ShowFormat::Markdown => crate::term::show_markdown(c),

@@ -351,15 +351,16 @@ mod tests {
             "c.yaml",
             checklist_text,
         ))
+        .and_then(crate::rules::RuleSet::of_loaded)
         .unwrap_or_else(|e| panic!("{e:?}"));
-        let checklist = loaded.checklist;
+        let (checklist, rules) = loaded;
         let answers = crate::source::SourceFile::from_string("a.yaml", answers_text);
         let file: crate::answers::AnswerFile = crate::yaml::from_str(&answers.text).unwrap();
         let (diagnostics, responses) = crate::validate::validate(&file, &checklist, &[], None);
         let responses = responses.unwrap_or_else(|| panic!("{diagnostics:#?}"));
         let assessment = crate::assess::assess(crate::assess::Inputs {
             checklist: &checklist,
-            rules: &checklist.ruleset,
+            rules: &rules,
             responses: &responses,
             answers: &answers,
             rules_files: &[],

@@ -4,23 +4,24 @@ use std::fmt::Write as _;
 
 use super::*;
 use crate::answers::{AnswerValue, Implementation, Response};
-use crate::checklist::{self, LoadError, Loaded};
+use crate::checklist::{self, LoadError};
 use crate::diag::Code;
 use crate::source::SourceFile;
 
 const QUESTIONS: &str = "id: t\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, guidance: G, severity: high }\n      - { id: q2, question: Q2?, guidance: G, severity: low, na-allowed: false, min-elaboration: 5 }\n";
 
-fn load(rules: &str) -> Result<Loaded, LoadError> {
+fn load(rules: &str) -> Result<(Checklist, RuleSet), LoadError> {
     checklist::parse(SourceFile::from_string(
         "t.yaml",
         format!("{QUESTIONS}rules:\n{rules}"),
     ))
+    .and_then(RuleSet::of_loaded)
 }
 
 fn rule_set(when: &str) -> RuleSet {
     let text = format!("  - id: r\n    when: {when}\n    finding: F\n    recommendation: R\n");
     match load(&text) {
-        Ok(loaded) => loaded.checklist.ruleset,
+        Ok((_, rules)) => rules,
         Err(e) => panic!("{when}: {e:?}"),
     }
 }
@@ -149,7 +150,7 @@ fn severity_defaults_to_the_anchor_question() {
     let set = rule_set("{ question: q2, answer: [N] }");
     assert_eq!(set.rules[0].severity, Severity::Low);
     let text = "  - id: r\n    question: q1\n    when: { question: q2, answer: [N] }\n    finding: F\n    recommendation: R\n";
-    let set = load(text).unwrap().checklist.ruleset;
+    let set = load(text).unwrap().1;
     assert_eq!(set.rules[0].severity, Severity::High);
     assert_eq!(
         set.by_question[1],
@@ -245,6 +246,6 @@ fn repeated_patterns_share_one_compiled_regex() {
             "  - id: r{i}\n    when: {{ question: q1, elaboration-matches: \"manual\" }}\n    finding: F\n    recommendation: R\n"
         );
     }
-    let set = load(&text).unwrap().checklist.ruleset;
+    let set = load(&text).unwrap().1;
     assert_eq!(set.rules.len(), 3);
 }
