@@ -238,7 +238,7 @@ pub fn write_file_with(
         return stdout_with(fill);
     }
     match target(path, inputs, force)? {
-        Target::Replace(file) => write_file_stopping(path, &file, fill, stop_flag()),
+        Target::Replace(regular) => write_file_stopping(path, &regular, fill, stop_flag()),
         Target::Through => write_through(path, fill),
     }
 }
@@ -313,14 +313,14 @@ fn folder(path: &Path) -> &Path {
 /// not.
 fn write_through(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let shown = path.display();
-    let file = std::fs::OpenOptions::new()
+    let device = std::fs::OpenOptions::new()
         .write(true)
         .open(path)
         .with_context(|| format!("cannot write {shown}"))?;
     let mut writer = io::BufWriter::with_capacity(
         1 << 16,
         KeepError {
-            inner: file,
+            inner: device,
             failed: None,
         },
     );
@@ -332,16 +332,16 @@ fn write_through(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -
     written
 }
 
-/// Writes to `file` (the regular file `path` names, new or replaced) through a temporary
-/// file beside it, stopping with [`Interrupted`] once `stop` is set.
+/// Writes to `regular` (the regular file `path` names, new or replaced) through a
+/// temporary file beside it, stopping with [`Interrupted`] once `stop` is set.
 fn write_file_stopping(
     path: &Path,
-    file: &Path,
+    regular: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
     stop: &AtomicUsize,
 ) -> Result<()> {
     let shown = path.display();
-    let dir = folder(file);
+    let dir = folder(regular);
     // Dropped on any error or interrupt, the temporary file removes itself. Opened here
     // rather than by tempfile, which would make it readable by its owner only.
     let mut temp = tempfile::Builder::new()
@@ -384,7 +384,7 @@ fn write_file_stopping(
         return Err(err).with_context(|| format!("cannot write {shown}"));
     }
     written.and_then(|()| {
-        temp.persist(file)
+        temp.persist(regular)
             .map(drop)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {shown}"))

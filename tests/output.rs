@@ -303,15 +303,12 @@ fn sigterm_and_sighup_leave_the_old_report_and_nothing_else() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let started = std::time::Instant::now();
+        // No time limit: on a loaded machine the write may begin late, but it begins or
+        // the process ends.
         while temporaries(dir.path()).is_empty() {
             assert!(
                 child.try_wait().unwrap().is_none(),
                 "the report was written before the test could stop it"
-            );
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "no write began"
             );
             std::thread::sleep(Duration::from_millis(1));
         }
