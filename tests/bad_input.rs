@@ -403,15 +403,12 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .unwrap();
         if during_write {
             // The temporary file appears when the write begins.
-            let started = std::time::Instant::now();
+            // No time limit: on a loaded machine the write may begin late, but it begins
+            // or the process ends.
             while !temporary() {
                 assert!(
                     child.try_wait().unwrap().is_none(),
                     "the report was written before the test could interrupt it"
-                );
-                assert!(
-                    started.elapsed() < Duration::from_secs(60),
-                    "no write began"
                 );
                 std::thread::sleep(Duration::from_millis(1));
             }
