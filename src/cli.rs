@@ -140,6 +140,10 @@ pub struct InitArgs {
     #[arg(long = "checklist", short = 'c', value_name = "CHECKLIST")]
     pub checklists: Vec<String>,
     /// Write to this file instead of standard output.
+    ///
+    /// `-` is standard output. A regular file is replaced atomically (through a symbolic
+    /// link, its target is; the link stays); a character device or a FIFO (`/dev/null`) is
+    /// written to, never replaced; anything else is refused.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite the output file if it exists.
@@ -204,6 +208,10 @@ pub struct ReportArgs {
     #[arg(long = "rules", short = 'r', value_name = "R")]
     pub rules: Vec<PathBuf>,
     /// Write to this file (atomically) instead of standard output.
+    ///
+    /// `-` is standard output. A regular file is replaced atomically (through a symbolic
+    /// link, its target is; the link stays); a character device or a FIFO (`/dev/null`) is
+    /// written to, never replaced; anything else is refused.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// A minijinja template to use instead of the built-in one (see docs/templates.md).

@@ -375,7 +375,7 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .any(|e| e.file_name().to_string_lossy().starts_with(".airisk-"))
     };
     // (Ctrl-C while the report is written, SIGINT ignored as airisk starts); only Linux
-    // tells a process that it ignores SIGINT without `unsafe` (`output::sigint_ignored`).
+    // tells a process that it ignores SIGINT without `unsafe` (`output::signal_ignored`).
     let cases: &[(bool, bool)] = if cfg!(target_os = "linux") {
         &[(false, false), (true, false), (true, true)]
     } else {
@@ -403,15 +403,12 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .unwrap();
         if during_write {
             // The temporary file appears when the write begins.
-            let started = std::time::Instant::now();
+            // No time limit: on a loaded machine the write may begin late, but it begins
+            // or the process ends.
             while !temporary() {
                 assert!(
                     child.try_wait().unwrap().is_none(),
                     "the report was written before the test could interrupt it"
-                );
-                assert!(
-                    started.elapsed() < Duration::from_secs(60),
-                    "no write began"
                 );
                 std::thread::sleep(Duration::from_millis(1));
             }
@@ -422,7 +419,7 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
             .unwrap();
         assert!(kill.success());
         let output = child.wait_with_output().unwrap();
-        if ignored || airisk::output::sigint_ignored() {
+        if ignored || airisk::output::signal_ignored(signal_hook::consts::SIGINT) {
             // Ignored means ignored, also while the file is written.
             assert!(output.status.success(), "{:?}", output.status);
             let text = std::fs::read_to_string(&out).unwrap();

@@ -42,7 +42,8 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         RuleSet::of_combined(&checklist).map_err(anyhow::Error::msg)?;
     }
     let text = crate::init::template(&checklist, &names);
-    match &args.output {
+    // `-o -` is standard output, as without `-o`.
+    match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         Some(path) => {
             output::write_file(path, text.as_bytes(), &[], args.force)?;
             output::stderr(&format!(

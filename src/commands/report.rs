@@ -27,7 +27,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
             sha256: template.sha256(),
         });
     }
-    if let Some(path) = &args.output {
+    // `-o -` is standard output, as without `-o`.
+    if let Some(path) = args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         let mut inputs = vec![args.file.clone()];
         inputs.extend(args.rules.iter().cloned());
         inputs.extend(args.template.iter().cloned());
