@@ -15,6 +15,9 @@ use crate::one_line;
 use crate::source::SourceFile;
 
 mod context;
+mod escape;
+
+pub use escape::{markdown_block, markdown_cell, markdown_escape};
 
 /// The formats of `airisk report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,9 +48,17 @@ fn template_name(format: ReportFormat) -> &'static str {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.add_filter("md", |text: &str| markdown_escape(text));
-    env.add_filter("md_cell", |text: &str| markdown_cell(text));
-    env.add_filter("md_block", |text: &str| markdown_block(text));
+    env.set_formatter(escape::formatter);
+    // Escaped Markdown is marked safe, so the formatter writes it as it is.
+    env.add_filter("md", |text: &str| {
+        Value::from_safe_string(markdown_escape(text))
+    });
+    env.add_filter("md_cell", |text: &str| {
+        Value::from_safe_string(markdown_cell(text))
+    });
+    env.add_filter("md_block", |text: &str| {
+        Value::from_safe_string(markdown_block(text))
+    });
     env.add_filter("excerpt", |text: &str, max: Option<usize>| {
         excerpt(text, max.unwrap_or(160))
     });
@@ -204,80 +215,6 @@ pub fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Escapes text for inline Markdown: nothing in it can start markup, a link, an image,
-/// raw HTML or an entity. Newlines become spaces, so it is safe in a table cell too,
-/// except for pipes, which [`markdown_cell`] handles.
-pub fn markdown_escape(text: &str) -> String {
-    let flat = one_line(text);
-    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
-    let mut rest = flat.as_str();
-    while let Some(c) = rest.chars().next() {
-        // GitHub and GitLab turn bare `https://...` and `www....` into links; escaping the
-        // colon or the dot keeps them plain text (and keeps escapes out of link targets).
-        if c == ':' && rest.starts_with("://") {
-            out.push_str("\\:");
-        } else if (c == 'w' || c == 'W')
-            && rest
-                .get(..4)
-                .is_some_and(|w| w.eq_ignore_ascii_case("www."))
-        {
-            out.push_str(&rest[..3]);
-            out.push_str("\\.");
-            rest = &rest[4..];
-            continue;
-        } else {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{'
-                | '}' | '$' | '^' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_control() => out.push(' '),
-                c => out.push(c),
-            }
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    // A cell or line that starts with a list or heading marker stays text.
-    if let Some(first) = out.chars().next()
-        && matches!(first, '-' | '+' | '=')
-    {
-        out.insert(0, '\\');
-    }
-    if let Some(dot) = out.find(['.', ')'])
-        && dot > 0
-        && out[..dot].chars().all(|c| c.is_ascii_digit())
-    {
-        out.insert(dot, '\\');
-    }
-    out
-}
-
-/// Escapes text for a Markdown table cell: [`markdown_escape`], never empty.
-pub fn markdown_cell(text: &str) -> String {
-    let escaped = markdown_escape(text);
-    if escaped.is_empty() {
-        " ".to_owned()
-    } else {
-        escaped
-    }
-}
-
-/// Escapes multi-line text as Markdown paragraphs: each paragraph is escaped inline, so
-/// no line can become a heading, list, quote, code block or table.
-pub fn markdown_block(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(markdown_escape)
-        .collect();
-    paragraphs.join("\n\n")
-}
-
 /// `assess --format github`: one annotation per finding, on the answer's line.
 pub fn github_annotations(a: &Assessment<'_>) -> String {
     let mut out = String::new();
@@ -402,39 +339,6 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escape_neutralises_structure() {
-        assert_eq!(markdown_escape("a | b"), "a \\| b");
-        assert_eq!(markdown_escape("# title"), "\\# title");
-        assert_eq!(markdown_escape("- item"), "\\- item");
-        assert_eq!(markdown_escape("> quote"), "&gt; quote");
-        assert_eq!(markdown_escape("1. first"), "1\\. first");
-        assert_eq!(markdown_escape("line\nbreak"), "line break");
-        assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
-        assert_eq!(
-            markdown_escape("[x](javascript:alert(1))"),
-            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
-        );
-        assert_eq!(
-            markdown_escape("![i](http://e/x.png)"),
-            "\\!\\[i\\]\\(http\\://e/x.png\\)"
-        );
-        assert_eq!(markdown_escape("`code`"), "\\`code\\`");
-        assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
-        assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
-        assert_eq!(
-            markdown_escape("see https://x.example/a_b"),
-            "see https\\://x.example/a\\_b"
-        );
-        assert_eq!(markdown_escape("www.example.org"), "www\\.example.org");
-    }
-
-    #[test]
-    fn markdown_block_keeps_paragraphs_but_no_blocks() {
-        let out = markdown_block("# heading\n\n    code\n\n- list\n> quote");
-        assert_eq!(out, "\\# heading\n\ncode\n\n\\- list &gt; quote");
-    }
 
     #[test]
     fn paragraphs_and_nonblank_trim_and_drop_empty_pieces() {
