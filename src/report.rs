@@ -159,6 +159,12 @@ fn with_template<T>(
             .map_err(|e| template_error(&e, &format!("<builtin>/{name}")));
     }
     let mut env = environment();
+    if template.is_some() {
+        // A user template may loop or recurse without end: fuel (instructions) and
+        // depth are bounded, the fuel growing with the input as a report's work does.
+        env.set_fuel(Some(user_template_fuel(assessment)));
+        env.set_recursion_limit(USER_TEMPLATE_RECURSION);
+    }
     let (text, shown) = match template {
         Some(source) => (source.text.to_string(), source.name.clone()),
         None => (
@@ -178,9 +184,28 @@ fn with_template<T>(
     render(&tmpl, context::context(assessment)).map_err(|e| template_error(&e, &shown))
 }
 
+/// The fuel of a user template: ten million instructions, and ten thousand more for each
+/// question and finding; the built-in templates take a few hundred per question.
+fn user_template_fuel(assessment: &Assessment<'_>) -> u64 {
+    let items = assessment.questions.len() + assessment.findings.len() + assessment.warnings.len();
+    10_000_000 + 10_000 * items as u64
+}
+
+/// How deep a user template's macros, loops and includes may nest. minijinja counts a
+/// macro call as several levels; 200 leaves room for any honest template, and the stack
+/// of a debug build holds it.
+const USER_TEMPLATE_RECURSION: usize = 200;
+
 fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
     let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
-    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    let detail = match err.kind() {
+        minijinja::ErrorKind::OutOfFuel => {
+            ": the template runs too long (an endless loop?); it may run \
+             10 million instructions and 10,000 more for each question and finding"
+                .to_owned()
+        }
+        _ => err.detail().map(|d| format!(": {d}")).unwrap_or_default(),
+    };
     anyhow!("template {shown}{line}: {}{detail}", err.kind())
 }
 
