@@ -396,7 +396,12 @@ fn hostile_markdown_renders_inert_as_github_flavoured_markdown() {
             }
         }
         let lower = html.to_lowercase();
-        for link in ["href=\"mailto:", "href=\"xmpp:", "href=\"http", "href=\"www"] {
+        for link in [
+            "href=\"mailto:",
+            "href=\"xmpp:",
+            "href=\"http",
+            "href=\"www",
+        ] {
             assert!(!lower.contains(link), "{answers}: {link} in {html}");
         }
         if let Some(c) = html.chars().find(|&c| is_hidden(c)) {
