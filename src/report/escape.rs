@@ -57,6 +57,13 @@ fn write_inert(out: &mut impl std::fmt::Write, text: &str, html: bool) -> std::f
             out.write_str(piece)
         }
     };
+    // Most text holds nothing to look at: the lead bytes of the hidden characters (C1,
+    // U+061C, U+200E to U+2069, U+FDD0 to U+FFFF, the other planes), `:`, `#`, C0, DEL.
+    if !text.bytes().any(|b| {
+        matches!(b, b':' | b'#' | 0x00..=0x08 | 0x0b..=0x1f | 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef | 0xf0..=0xf4)
+    }) {
+        return plain(out, text);
+    }
     let (colon, hash) = if html {
         ("&#58;", "&#35;")
     } else {
@@ -281,6 +288,13 @@ mod tests {
             "a\\u{d}b\\u{2067}c\\u{fffe}"
         );
         assert_eq!(inert("tab\tnew\nline", true), "tab\tnew\nline");
+        // Every hidden character takes the slow path: its lead byte is in the quick scan.
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_hidden(c))
+        {
+            assert_eq!(inert(&c.to_string(), true), c.escape_unicode().to_string());
+        }
         assert_eq!(inert("::x ##[y] <z> C#", false), "\\::x #\\#[y] <z> C#");
         let md = markdown_escape("::x ##[y] C#");
         assert_eq!(inert(&md, false), md, "md output is inert already");
