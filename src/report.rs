@@ -15,6 +15,9 @@ use crate::one_line;
 use crate::source::SourceFile;
 
 mod context;
+mod escape;
+
+pub use escape::{markdown_block, markdown_cell, markdown_escape};
 
 /// The formats of `airisk report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,9 +48,17 @@ fn template_name(format: ReportFormat) -> &'static str {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.add_filter("md", |text: &str| markdown_escape(text));
-    env.add_filter("md_cell", |text: &str| markdown_cell(text));
-    env.add_filter("md_block", |text: &str| markdown_block(text));
+    env.set_formatter(escape::formatter);
+    // Escaped Markdown is marked safe, so the formatter writes it as it is.
+    env.add_filter("md", |text: &str| {
+        Value::from_safe_string(markdown_escape(text))
+    });
+    env.add_filter("md_cell", |text: &str| {
+        Value::from_safe_string(markdown_cell(text))
+    });
+    env.add_filter("md_block", |text: &str| {
+        Value::from_safe_string(markdown_block(text))
+    });
     env.add_filter("excerpt", |text: &str, max: Option<usize>| {
         excerpt(text, max.unwrap_or(160))
     });
@@ -148,6 +159,12 @@ fn with_template<T>(
             .map_err(|e| template_error(&e, &format!("<builtin>/{name}")));
     }
     let mut env = environment();
+    if template.is_some() {
+        // A user template may loop or recurse without end: fuel (instructions) and
+        // depth are bounded, the fuel growing with the input as a report's work does.
+        env.set_fuel(Some(user_template_fuel(assessment)));
+        env.set_recursion_limit(USER_TEMPLATE_RECURSION);
+    }
     let (text, shown) = match template {
         Some(source) => (source.text.to_string(), source.name.clone()),
         None => (
@@ -167,9 +184,28 @@ fn with_template<T>(
     render(&tmpl, context::context(assessment)).map_err(|e| template_error(&e, &shown))
 }
 
+/// The fuel of a user template: ten million instructions, and ten thousand more for each
+/// question and finding; the built-in templates take a few hundred per question.
+fn user_template_fuel(assessment: &Assessment<'_>) -> u64 {
+    let items = assessment.questions.len() + assessment.findings.len() + assessment.warnings.len();
+    10_000_000 + 10_000 * items as u64
+}
+
+/// How deep a user template's macros, loops and includes may nest. minijinja counts a
+/// macro call as several levels; 200 leaves room for any honest template, and the stack
+/// of a debug build holds it.
+const USER_TEMPLATE_RECURSION: usize = 200;
+
 fn template_error(err: &minijinja::Error, shown: &str) -> anyhow::Error {
     let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
-    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    let detail = match err.kind() {
+        minijinja::ErrorKind::OutOfFuel => {
+            ": the template runs too long (an endless loop?); it may run \
+             10 million instructions and 10,000 more for each question and finding"
+                .to_owned()
+        }
+        _ => err.detail().map(|d| format!(": {d}")).unwrap_or_default(),
+    };
     anyhow!("template {shown}{line}: {}{detail}", err.kind())
 }
 
@@ -202,80 +238,6 @@ pub fn excerpt(text: &str, max: usize) -> String {
         _ => cut,
     };
     format!("{}…", cut.trim_end())
-}
-
-/// Escapes text for inline Markdown: nothing in it can start markup, a link, an image,
-/// raw HTML or an entity. Newlines become spaces, so it is safe in a table cell too,
-/// except for pipes, which [`markdown_cell`] handles.
-pub fn markdown_escape(text: &str) -> String {
-    let flat = one_line(text);
-    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
-    let mut rest = flat.as_str();
-    while let Some(c) = rest.chars().next() {
-        // GitHub and GitLab turn bare `https://...` and `www....` into links; escaping the
-        // colon or the dot keeps them plain text (and keeps escapes out of link targets).
-        if c == ':' && rest.starts_with("://") {
-            out.push_str("\\:");
-        } else if (c == 'w' || c == 'W')
-            && rest
-                .get(..4)
-                .is_some_and(|w| w.eq_ignore_ascii_case("www."))
-        {
-            out.push_str(&rest[..3]);
-            out.push_str("\\.");
-            rest = &rest[4..];
-            continue;
-        } else {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{'
-                | '}' | '$' | '^' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_control() => out.push(' '),
-                c => out.push(c),
-            }
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    // A cell or line that starts with a list or heading marker stays text.
-    if let Some(first) = out.chars().next()
-        && matches!(first, '-' | '+' | '=')
-    {
-        out.insert(0, '\\');
-    }
-    if let Some(dot) = out.find(['.', ')'])
-        && dot > 0
-        && out[..dot].chars().all(|c| c.is_ascii_digit())
-    {
-        out.insert(dot, '\\');
-    }
-    out
-}
-
-/// Escapes text for a Markdown table cell: [`markdown_escape`], never empty.
-pub fn markdown_cell(text: &str) -> String {
-    let escaped = markdown_escape(text);
-    if escaped.is_empty() {
-        " ".to_owned()
-    } else {
-        escaped
-    }
-}
-
-/// Escapes multi-line text as Markdown paragraphs: each paragraph is escaped inline, so
-/// no line can become a heading, list, quote, code block or table.
-pub fn markdown_block(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(markdown_escape)
-        .collect();
-    paragraphs.join("\n\n")
 }
 
 /// `assess --format github`: one annotation per finding, on the answer's line.
@@ -402,39 +364,6 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escape_neutralises_structure() {
-        assert_eq!(markdown_escape("a | b"), "a \\| b");
-        assert_eq!(markdown_escape("# title"), "\\# title");
-        assert_eq!(markdown_escape("- item"), "\\- item");
-        assert_eq!(markdown_escape("> quote"), "&gt; quote");
-        assert_eq!(markdown_escape("1. first"), "1\\. first");
-        assert_eq!(markdown_escape("line\nbreak"), "line break");
-        assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
-        assert_eq!(
-            markdown_escape("[x](javascript:alert(1))"),
-            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
-        );
-        assert_eq!(
-            markdown_escape("![i](http://e/x.png)"),
-            "\\!\\[i\\]\\(http\\://e/x.png\\)"
-        );
-        assert_eq!(markdown_escape("`code`"), "\\`code\\`");
-        assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
-        assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
-        assert_eq!(
-            markdown_escape("see https://x.example/a_b"),
-            "see https\\://x.example/a\\_b"
-        );
-        assert_eq!(markdown_escape("www.example.org"), "www\\.example.org");
-    }
-
-    #[test]
-    fn markdown_block_keeps_paragraphs_but_no_blocks() {
-        let out = markdown_block("# heading\n\n    code\n\n- list\n> quote");
-        assert_eq!(out, "\\# heading\n\ncode\n\n\\- list &gt; quote");
-    }
 
     #[test]
     fn paragraphs_and_nonblank_trim_and_drop_empty_pieces() {

@@ -254,12 +254,20 @@ fn a_user_template_can_raise_to_a_power() {
     assert_eq!(r.stdout, expected);
 }
 
+/// The hostile fixtures: markup and script, then text that must stay inert (hidden and
+/// bidirectional characters, autolinks, mentions, references, CI commands).
+const HOSTILE: &[&str] = &["hostile/hostile.yaml", "hostile/inert.yaml"];
+
 fn hostile_report(format: &str) -> (assert_fs::TempDir, PathBuf, String) {
+    hostile_report_of(HOSTILE[0], format)
+}
+
+fn hostile_report_of(answers: &str, format: &str) -> (assert_fs::TempDir, PathBuf, String) {
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join(format!("hostile.{}", extension(format)));
     let r = run(airisk()
         .arg("report")
-        .arg(fixture("hostile/hostile.yaml"))
+        .arg(fixture(answers))
         .args(["--format", format, "-o"])
         .arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -267,9 +275,153 @@ fn hostile_report(format: &str) -> (assert_fs::TempDir, PathBuf, String) {
     (dir, out, text)
 }
 
+/// Characters a report never holds as themselves: C0 but newline and tab, DEL, C1, and
+/// the bidirectional controls.
+fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// No hidden character, and no line a CI runner would obey.
+fn assert_inert(what: &str, text: &str) {
+    if let Some(c) = text.chars().find(|&c| is_hidden(c)) {
+        panic!("{what} holds {c:?}");
+    }
+    for line in text.lines() {
+        assert!(
+            !line.trim_start_matches([' ', '\t']).starts_with("::"),
+            "{what}: a workflow command: {line}"
+        );
+        assert!(!line.contains("##["), "{what}: a legacy command: {line}");
+    }
+}
+
+#[test]
+fn reports_show_hidden_characters_and_carry_no_ci_command() {
+    for answers in HOSTILE {
+        for format in ["markdown", "html"] {
+            let (_dir, _, text) = hostile_report_of(answers, format);
+            assert_inert(&format!("{answers} as {format}"), &text);
+        }
+    }
+    let (_dir, _, md) = hostile_report_of(HOSTILE[1], "markdown");
+    assert!(md.contains("\\\\u\\{1b\\}"), "ESC shows as \\u{{1b}}");
+    assert!(md.contains("\\\\u\\{202e\\}"), "RLO shows as \\u{{202e}}");
+    let (_dir, _, html) = hostile_report_of(HOSTILE[1], "html");
+    assert!(html.contains("\\u{1b}[31mowner"), "ESC shows as \\u{{1b}}");
+    assert!(
+        html.contains("\\u{202e}evil\\u{202c}"),
+        "bidi controls show"
+    );
+    assert!(html.contains("\\u{d}"), "a carriage return shows");
+    // A user template printing text without the Markdown filters is made inert too.
+    let dir = assert_fs::TempDir::new().unwrap();
+    for format in ["markdown", "html"] {
+        let template = dir.path().join(format!("raw.{}.j2", extension(format)));
+        std::fs::write(
+            &template,
+            "{{ project.name }}\n{{ project.description }}\n{{ project.owner }}#\n\
+             {% for q in questions %}{{ q.response.elaboration }}\n{% endfor %}",
+        )
+        .unwrap();
+        let r = run(airisk()
+            .arg("report")
+            .arg(fixture(HOSTILE[1]))
+            .args(["--format", format, "--template"])
+            .arg(&template));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_inert(&format!("a raw {format} template"), &r.stdout);
+    }
+}
+
+#[test]
+fn markdown_defuses_autolinks_mentions_and_references() {
+    let (_dir, _, md) = hostile_report_of(HOSTILE[1], "markdown");
+    let lower = md.to_lowercase();
+    for defused in [
+        "someone@example.com",
+        "@octocat",
+        "#123",
+        "#42",
+        "mailto:",
+        "xmpp:",
+    ] {
+        assert!(!lower.contains(defused), "{defused} is defused");
+    }
+    assert!(md.contains("someone@&#8288;example.com"), "{md}");
+    assert!(md.contains("@&#8288;octocat"));
+    assert!(md.contains("\\#&#8288;123"));
+}
+
+/// The Markdown as GitHub renders it (cmark-gfm with its extensions, autolinks among them):
+/// only the report's own in-page links, no hidden character. Skips without python3 and
+/// cmarkgfm (`pip install cmarkgfm`) unless AIRISK_REQUIRE_TOOLS=1.
+#[test]
+fn hostile_markdown_renders_inert_as_github_flavoured_markdown() {
+    let script = "import sys, cmarkgfm\n\
+        sys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read()))\n";
+    let Some(python) = tool("AIRISK_PYTHON", || {
+        which("python3").filter(|p| {
+            std::process::Command::new(p)
+                .args(["-c", "import cmarkgfm"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    }) else {
+        return;
+    };
+    for answers in HOSTILE {
+        let (_dir, out, _) = hostile_report_of(answers, "markdown");
+        let output = std::process::Command::new(&python)
+            .args(["-c", script])
+            .stdin(std::fs::File::open(&out).unwrap())
+            .output()
+            .expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let html = String::from_utf8(output.stdout).unwrap();
+        assert!(html.contains("<h1>"), "rendered: {html}");
+        for (name, attributes) in parse_tags(&html) {
+            for (attribute, value) in attributes {
+                if attribute == "href" || attribute == "src" {
+                    assert!(
+                        value.starts_with('#'),
+                        "{answers}: <{name} {attribute}={value}> is not an in-page link"
+                    );
+                }
+            }
+        }
+        let lower = html.to_lowercase();
+        for link in [
+            "href=\"mailto:",
+            "href=\"xmpp:",
+            "href=\"http",
+            "href=\"www",
+        ] {
+            assert!(!lower.contains(link), "{answers}: {link} in {html}");
+        }
+        if let Some(c) = html.chars().find(|&c| is_hidden(c)) {
+            panic!("{answers}: rendered HTML holds {c:?}");
+        }
+        assert!(!html.contains("<script"), "{answers}");
+    }
+}
+
 #[test]
 fn hostile_markdown_cannot_change_structure() {
+    for answers in HOSTILE {
+        let (_dir, _, md) = hostile_report_of(answers, "markdown");
+        markdown_structure_is_intact(&md);
+    }
     let (_dir, _, md) = hostile_report("markdown");
+    assert!(md.contains("&lt;script&gt;"));
+}
+
+fn markdown_structure_is_intact(md: &str) {
     for line in md.lines() {
         assert!(!line.starts_with("# Heading injection"), "{line}");
         assert!(
@@ -282,7 +434,6 @@ fn hostile_markdown_cannot_change_structure() {
         assert!(!line.contains("](javascript"), "{line}");
         assert!(!line.contains("<!--"), "{line}");
     }
-    assert!(md.contains("&lt;script&gt;"));
 }
 
 fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
@@ -313,7 +464,13 @@ fn hostile_html_stays_inert_in_chromium() {
     let Some(chromium) = tool("AIRISK_CHROMIUM", || which("chromium")) else {
         return;
     };
-    let (dir, out, html) = hostile_report("html");
+    for answers in HOSTILE {
+        chromium_shows_text_only(&chromium, answers);
+    }
+}
+
+fn chromium_shows_text_only(chromium: &Path, answers: &str) {
+    let (dir, out, html) = hostile_report_of(answers, "html");
     assert!(
         !html.contains("<x-evil"),
         "escaped before any browser sees it"
@@ -367,9 +524,12 @@ fn hostile_html_stays_inert_in_chromium() {
         "only the report's own stylesheet"
     );
     assert!(
-        dom.contains("&lt;script&gt;"),
+        answers != HOSTILE[0] || dom.contains("&lt;script&gt;"),
         "the hostile text is shown as text"
     );
+    if let Some(c) = dom.chars().find(|&c| is_hidden(c)) {
+        panic!("{answers}: the DOM holds {c:?}");
+    }
 }
 
 const ALLOWED_TAGS: &[&str] = &[
@@ -538,8 +698,12 @@ fn reports_are_valid_html5() {
         std::fs::write(&path, render(&format!("examples/{name}.yaml"), "html")).unwrap();
         files.push(path);
     }
-    let (_hostile_dir, hostile, _) = hostile_report("html");
-    files.push(hostile);
+    let mut hostile_dirs = Vec::new();
+    for answers in HOSTILE {
+        let (dir, hostile, _) = hostile_report_of(answers, "html");
+        files.push(hostile);
+        hostile_dirs.push(dir);
+    }
     let output = std::process::Command::new("java")
         .arg("-jar")
         .arg(jar)

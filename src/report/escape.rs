@@ -1,0 +1,302 @@
+//! The escaping of user text in reports: one function per format, see docs/templates.md.
+//!
+//! HTML: every value a template prints goes through [`formatter`], which is minijinja's
+//! HTML escaping plus what makes text inert for a reader and a CI log. Markdown: the `md`
+//! filters ([`markdown_escape`]) escape text, and [`formatter`] only makes what a template
+//! prints without them inert for a CI log.
+//!
+//! Shared by both: a control character (C0 but newline and tab, DEL, C1), a bidirectional
+//! control or a noncharacter is shown as its escape, `\u{1b}`, as the terminal shows it:
+//! it cannot make the HTML invalid, reorder what a reader sees, or reach a CI log. A CI
+//! runner obeys `::command` at a line's start (after white space) and `##[command]`
+//! anywhere, so user text never writes either: one of the characters is an entity or a
+//! backslash escape, which a reader sees as the same text.
+
+use std::fmt::Write as _;
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Error, HtmlEscape, Output, State};
+
+use crate::one_line;
+
+/// Characters never written as themselves: shown as their `\u{..}` escape.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{fdd0}'..='\u{fdef}'
+        )
+        || (u32::from(c) & 0xfffe) == 0xfffe
+}
+
+/// How a template's printed values are written; see the module's documentation.
+pub fn formatter(
+    out: &mut Output<'_>,
+    state: &mut State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
+    let Some(text) = value.as_str().filter(|_| !value.is_safe()) else {
+        return minijinja::escape_formatter(out, state, value);
+    };
+    let html = matches!(state.auto_escape(), AutoEscape::Html);
+    write_inert(out, text, html).map_err(Error::from)
+}
+
+/// Writes `text`: HTML-escaped when `html`, with hidden characters and CI commands
+/// defused. Ordinary text comes out as minijinja's HTML escaping (or unchanged) writes it.
+fn write_inert(out: &mut impl std::fmt::Write, text: &str, html: bool) -> std::fmt::Result {
+    let plain = |out: &mut dyn std::fmt::Write, piece: &str| {
+        if html {
+            write!(out, "{}", HtmlEscape(piece))
+        } else {
+            out.write_str(piece)
+        }
+    };
+    // Most text holds nothing to look at: the lead bytes of the hidden characters (C1,
+    // U+061C, U+200E to U+2069, U+FDD0 to U+FFFF, the other planes), `:`, `#`, C0, DEL.
+    if !text.bytes().any(|b| {
+        matches!(b, b':' | b'#' | 0x00..=0x08 | 0x0b..=0x1f | 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef | 0xf0..=0xf4)
+    }) {
+        return plain(out, text);
+    }
+    let (colon, hash) = if html {
+        ("&#58;", "&#35;")
+    } else {
+        ("\\:", "\\#")
+    };
+    let mut start = 0;
+    // Only spaces or tabs since the start of the value or of a line.
+    let mut line_start = true;
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let hidden = is_hidden(c);
+        // In HTML, a `:` or `#` at the value's end is escaped too, lest the next value
+        // complete the command. Markdown's `md` filters escape every `#`, and what they
+        // give is not escaped twice, so there only the command itself is broken.
+        let defused = match c {
+            ':' if line_start && (next == Some(':') || (html && next.is_none())) => Some(colon),
+            '#' if (prev == Some('#') && next == Some('['))
+                || (html && matches!(next, Some('#' | '[') | None)) =>
+            {
+                Some(hash)
+            }
+            _ => None,
+        };
+        line_start = c == '\n' || (line_start && (c == ' ' || c == '\t'));
+        prev = Some(c);
+        if hidden || defused.is_some() {
+            plain(out, &text[start..i])?;
+            match defused {
+                Some(escape) => out.write_str(escape)?,
+                None => write!(out, "{}", c.escape_unicode())?,
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    plain(out, &text[start..])
+}
+
+/// Escapes text for inline Markdown: nothing in it can start markup, a link, an autolink,
+/// a mention, an issue reference, raw HTML, an entity or a CI command, and hidden
+/// characters show as escapes. Newlines become spaces, so it is safe in a table cell too,
+/// except for pipes, which [`markdown_cell`] handles.
+pub fn markdown_escape(text: &str) -> String {
+    let flat = one_line(text);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
+    let mut rest = flat.as_str();
+    while let Some(c) = rest.chars().next() {
+        // GitHub and GitLab turn bare `https://...` and `www....` into links; escaping the
+        // colon or the dot keeps them plain text (and keeps escapes out of link targets).
+        // `mailto:` and `xmpp:` likewise.
+        if c == ':' && (rest.starts_with("://") || out.is_empty()) {
+            // At the start, `::` would be a CI command at a line's start.
+            out.push_str("\\:");
+        } else if (c == 'w' || c == 'W') && starts_with_ignore_case(rest, "www.") {
+            out.push_str(&rest[..3]);
+            out.push_str("\\.");
+            rest = &rest[4..];
+            continue;
+        } else if let Some(scheme) = matches!(c, 'm' | 'M' | 'x' | 'X')
+            .then(|| {
+                ["mailto:", "xmpp:"]
+                    .into_iter()
+                    .find(|scheme| starts_with_ignore_case(rest, scheme))
+            })
+            .flatten()
+        {
+            out.push_str(&rest[..scheme.len() - 1]);
+            out.push_str("\\:");
+            rest = &rest[scheme.len()..];
+            continue;
+        } else {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                // An invisible word joiner after `@` breaks e-mail autolinks and
+                // `@mentions`, and after `#` issue references, both when the Markdown is
+                // parsed and when GitHub looks for references in the rendered text.
+                '@' if rest[1..].starts_with(|n: char| n.is_alphanumeric()) => {
+                    out.push_str("@&#8288;");
+                }
+                '#' if rest[1..].starts_with(|d: char| d.is_ascii_digit()) => {
+                    out.push_str("\\#&#8288;");
+                }
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{'
+                | '}' | '$' | '^' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                // `\u{1b}` as text: the braces are escaped like any other.
+                c if is_hidden(c) => {
+                    let _ = write!(out, "\\\\u\\{{{:x}\\}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    // A cell or line that starts with a list or heading marker stays text.
+    if let Some(first) = out.chars().next()
+        && matches!(first, '-' | '+' | '=')
+    {
+        out.insert(0, '\\');
+    }
+    if let Some(dot) = out.find(['.', ')'])
+        && dot > 0
+        && out[..dot].chars().all(|c| c.is_ascii_digit())
+    {
+        out.insert(dot, '\\');
+    }
+    out
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+}
+
+/// Escapes text for a Markdown table cell: [`markdown_escape`], never empty.
+pub fn markdown_cell(text: &str) -> String {
+    let escaped = markdown_escape(text);
+    if escaped.is_empty() {
+        " ".to_owned()
+    } else {
+        escaped
+    }
+}
+
+/// Escapes multi-line text as Markdown paragraphs: each paragraph is escaped inline, so
+/// no line can become a heading, list, quote, code block or table.
+pub fn markdown_block(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(markdown_escape)
+        .collect();
+    paragraphs.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escape_neutralises_structure() {
+        assert_eq!(markdown_escape("a | b"), "a \\| b");
+        assert_eq!(markdown_escape("# title"), "\\# title");
+        assert_eq!(markdown_escape("- item"), "\\- item");
+        assert_eq!(markdown_escape("> quote"), "&gt; quote");
+        assert_eq!(markdown_escape("1. first"), "1\\. first");
+        assert_eq!(markdown_escape("line\nbreak"), "line break");
+        assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
+        assert_eq!(
+            markdown_escape("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+        assert_eq!(
+            markdown_escape("![i](http://e/x.png)"),
+            "\\!\\[i\\]\\(http\\://e/x.png\\)"
+        );
+        assert_eq!(markdown_escape("`code`"), "\\`code\\`");
+        assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
+        assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
+        assert_eq!(
+            markdown_escape("see https://x.example/a_b"),
+            "see https\\://x.example/a\\_b"
+        );
+        assert_eq!(markdown_escape("www.example.org"), "www\\.example.org");
+    }
+
+    #[test]
+    fn markdown_escape_defuses_autolinks_mentions_and_references() {
+        assert_eq!(markdown_escape("a@b.example"), "a@&#8288;b.example");
+        assert_eq!(markdown_escape("ping @alice"), "ping @&#8288;alice");
+        assert_eq!(markdown_escape("MAILTO:x"), "MAILTO\\:x");
+        assert_eq!(markdown_escape("xmpp:x@y.z"), "xmpp\\:x@&#8288;y.z");
+        assert_eq!(markdown_escape("see #123"), "see \\#&#8288;123");
+        assert_eq!(markdown_escape("#a"), "\\#a");
+        assert_eq!(markdown_escape("a @ b"), "a @ b");
+    }
+
+    #[test]
+    fn markdown_escape_shows_hidden_characters_and_defuses_ci_commands() {
+        assert_eq!(markdown_escape("a\u{1b}[31m"), "a\\\\u\\{1b\\}\\[31m");
+        assert_eq!(markdown_escape("\u{202e}x"), "\\\\u\\{202e\\}x");
+        assert_eq!(markdown_escape("\u{85}\u{9b}"), "\\\\u\\{9b\\}");
+        assert_eq!(markdown_escape("::error::x"), "\\::error::x");
+        assert_eq!(markdown_escape("a ##[error]b"), "a \\#\\#\\[error\\]b");
+    }
+
+    #[test]
+    fn markdown_block_keeps_paragraphs_but_no_blocks() {
+        let out = markdown_block("# heading\n\n    code\n\n- list\n> quote\n\n::warning::x");
+        assert_eq!(
+            out,
+            "\\# heading\n\ncode\n\n\\- list &gt; quote\n\n\\::warning::x"
+        );
+    }
+
+    fn inert(text: &str, html: bool) -> String {
+        let mut out = String::new();
+        write_inert(&mut out, text, html).unwrap_or_else(|e| panic!("{e}"));
+        out
+    }
+
+    #[test]
+    fn html_is_escaped_as_minijinja_does_and_made_inert() {
+        assert_eq!(
+            inert("<a href='/x'>&", true),
+            format!("{}", HtmlEscape("<a href='/x'>&"))
+        );
+        assert_eq!(inert("std::fs a:b", true), "std::fs a:b");
+        assert_eq!(inert("::error::x", true), "&#58;:error::x");
+        assert_eq!(inert("a\n  ::warning::x", true), "a\n  &#58;:warning::x");
+        assert_eq!(inert("a ##[error]b", true), "a &#35;&#35;[error]b");
+        assert_eq!(inert("C#", true), "C&#35;");
+        assert_eq!(inert("\u{1b}]52;c\u{7}", true), "\\u{1b}]52;c\\u{7}");
+        assert_eq!(
+            inert("a\rb\u{2067}c\u{fffe}", true),
+            "a\\u{d}b\\u{2067}c\\u{fffe}"
+        );
+        assert_eq!(inert("tab\tnew\nline", true), "tab\tnew\nline");
+        // Every hidden character takes the slow path: its lead byte is in the quick scan.
+        for c in (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|&c| is_hidden(c))
+        {
+            assert_eq!(inert(&c.to_string(), true), c.escape_unicode().to_string());
+        }
+        assert_eq!(inert("::x ##[y] <z> C#", false), "\\::x #\\#[y] <z> C#");
+        let md = markdown_escape("::x ##[y] C#");
+        assert_eq!(inert(&md, false), md, "md output is inert already");
+    }
+}
