@@ -5,7 +5,10 @@
 //! the parse: a team sees every mistake in one run. Mappings are read into vectors, which
 //! keeps the file's order and lets duplicate keys be reported.
 
+mod invisible;
 mod response;
+
+pub use invisible::{first_control, is_invisible, visible};
 
 pub use response::{AnswerValue, Implementation, Project, Response, Responses, is_placeholder};
 

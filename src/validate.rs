@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answers::{
     AnswerFile, AnswerMap, AnswerValue, ENTRY_KEYS, Entry, FILE_KEYS, Implementation, PROJECT_KEYS,
-    Project, Raw, Response, Responses, is_placeholder,
+    Project, Raw, Response, Responses, first_control, is_placeholder, visible,
 };
 use crate::checklist::{Checklist, QualityCheck, QuestionRef, Scoring, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -132,6 +132,7 @@ pub fn validate(
             None => !unknown_seen.insert(id.as_str()),
         };
         let target = match found {
+            None if first_control(id).is_some() => Err(Box::new(control_in_id(id))),
             _ if repeated => Err(Box::new(
                 Diagnostic::error(
                     Code::DuplicateKey,
@@ -193,6 +194,21 @@ pub fn validate(
         by_ordinal,
     });
     (out, responses)
+}
+
+/// An answers key holding a control character: no question id has one, and a
+/// "did you mean" would only echo it.
+fn control_in_id(id: &str) -> Diagnostic {
+    let c = first_control(id).unwrap_or_default();
+    Diagnostic::error(
+        Code::UnknownQuestion,
+        format!(
+            "the question id holds the control character U+{:04X}; ids are plain text",
+            u32::from(c)
+        ),
+    )
+    .at_key(path!["answers", id])
+    .help("retype the id; `airisk show` lists the checklist's ids")
 }
 
 fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
@@ -337,7 +353,19 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             None => project.name = text.unwrap_or_default(),
         }
     }
-    if project.name.trim().is_empty() {
+    if let Some(c) = first_control(&project.name) {
+        out.push(
+            Diagnostic::error(
+                Code::WrongType,
+                format!(
+                    "`project.name` holds the control character U+{:04X}; a name is one line of plain text",
+                    u32::from(c)
+                ),
+            )
+            .at(path!["project", "name"])
+            .help("retype the name on one line, without escapes such as \\n or \\e"),
+        );
+    } else if visible(&project.name).trim().is_empty() {
         out.push(
             Diagnostic::error(Code::MissingField, "`project.name` is missing or empty")
                 .at(path!["project", "name"])
@@ -544,7 +572,9 @@ fn check_elaboration(
             return None;
         }
     };
-    let trimmed = text.trim();
+    // What a reader sees: invisible characters neither fill nor lengthen the text.
+    let shown = visible(text);
+    let trimmed = shown.trim();
     if trimmed.is_empty() {
         out.push(
             Diagnostic::error(Code::MissingElaboration, "the elaboration is empty")
@@ -574,11 +604,17 @@ fn check_elaboration(
     }
     let length = trimmed.chars().count();
     if length < question.min_elaboration {
+        let hidden = text.chars().count() - shown.chars().count();
+        let not_counted = if hidden > 0 {
+            format!(" (not counting {hidden} invisible)")
+        } else {
+            String::new()
+        };
         out.push(
             Diagnostic::error(
                 Code::ShortElaboration,
                 format!(
-                    "the elaboration has {length} characters; this question needs at least {}",
+                    "the elaboration has {length} characters{not_counted}; this question needs at least {}",
                     question.min_elaboration
                 ),
             )
