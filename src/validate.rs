@@ -33,17 +33,49 @@ pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Box<Diagnostic>>
             .help("write for example: checklist: ai-risk-control@1.0"),
         )
     };
-    match &file.checklist {
-        None | Some(Raw::Null) => Ok(Vec::new()),
-        Some(Raw::Str(text)) if !text.trim().is_empty() => Ok(vec![Spec::parse(text.trim())]),
+    let specs: Vec<Spec> = match &file.checklist {
+        None | Some(Raw::Null) => Vec::new(),
+        Some(Raw::Str(text)) if !text.trim().is_empty() => vec![Spec::parse(text.trim())],
         Some(Raw::Seq(items)) if !items.is_empty() => items
             .iter()
             .map(|item| match item {
                 Raw::Str(text) if !text.trim().is_empty() => Ok(Spec::parse(text.trim())),
                 other => Err(wrong(other)),
             })
-            .collect(),
-        Some(other) => Err(wrong(other)),
+            .collect::<Result<_, _>>()?,
+        Some(other) => return Err(wrong(other)),
+    };
+    // Refused here, before any is loaded: a list repeating one checklist would otherwise
+    // load it once per entry before the combination finds the repeat.
+    let mut seen = HashSet::new();
+    for (index, spec) in specs.iter().enumerate() {
+        if !seen.insert(same_checklist(spec)) {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("`checklist` names `{spec}` more than once"),
+                )
+                .at(path!["checklist", index])
+                .help("name each checklist once"),
+            ));
+        }
+    }
+    Ok(specs)
+}
+
+/// What two specs share when they name the same checklist: a built-in's id whatever the
+/// version asked for, or a path with `.` steps and repeated separators gone.
+fn same_checklist(spec: &Spec) -> String {
+    match spec {
+        Spec::Builtin { id, .. } => format!("builtin:{id}"),
+        Spec::Path(path) => {
+            let parts: Vec<_> = path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("path:{}", parts.join("/"))
+        }
     }
 }
 
