@@ -126,16 +126,45 @@ fn check_tag(text: &str, tag: Option<&Tag>, mark: Marker) -> Result<(), YamlErro
             "the YAML tag `{written}` is not accepted: airisk reads plain text, numbers, lists and mappings; remove the tag"
         ),
     );
-    // The event is placed at the value; point at the tag when it is on the same line.
-    if let Some(line) = text.lines().nth(mark.line().saturating_sub(1)) {
-        let before: Vec<char> = line.chars().take(mark.col()).collect();
-        let token_start =
-            |i: usize| i == 0 || matches!(before[i - 1], ' ' | '\t' | '[' | '{' | ',');
-        if let Some(start) = (0..before.len())
-            .rev()
-            .find(|&i| before[i] == '!' && token_start(i))
-        {
-            error.column = Some(start + 1);
+    // The event is placed at the value, which may be on a later line: point at the tag,
+    // the last token that starts with `!` before the value with only white space and an
+    // anchor between them.
+    let lines = super::LineIndex::new(text);
+    let before = &text[..lines.offset(mark.line(), mark.col() + 1)];
+    let token_start = |i: usize| {
+        i == 0
+            || matches!(
+                before.as_bytes()[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b','
+            )
+    };
+    if let Some(tag_at) = before
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| c == '!' && token_start(i))
+        .map(|(i, _)| i)
+    {
+        // A block collection's event is placed inside its first entry, on a later line.
+        let line_start = lines.offset(mark.line(), 1);
+        let until = if tag_at < line_start {
+            line_start
+        } else {
+            before.len()
+        };
+        let between = before[tag_at..until]
+            .lines()
+            .flat_map(|line| {
+                line.split(" #")
+                    .next()
+                    .unwrap_or_default()
+                    .split_whitespace()
+            })
+            .skip(1)
+            .all(|token| token.starts_with('&'));
+        if between {
+            let (line, column) = lines.column_of(tag_at);
+            error.line = Some(line);
+            error.column = Some(column);
         }
     }
     Err(error)
@@ -194,5 +223,7 @@ mod tests {
         }
         let err = check("a: 1\nb: [1, !x 2]\n").unwrap_err();
         assert_eq!((err.line, err.column), (Some(2), Some(8)));
+        let err = check("a: !x &y # note\n  b: 1\n").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(1), Some(4)));
     }
 }
