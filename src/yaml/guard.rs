@@ -199,7 +199,7 @@ mod tests {
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
             let prev = ["a", "b", "c", "d", "e", "f", "g"][i];
             let aliases = vec![format!("*{prev}"); 10].join(", ");
-            bomb.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+            bomb += &[name, ": &", name, " [", &aliases, "]\n"].concat();
         }
         let err = check(&bomb).unwrap_err();
         assert!(err.message.contains("aliases"), "{}", err.message);
