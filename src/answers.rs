@@ -5,7 +5,10 @@
 //! the parse: a team sees every mistake in one run. Mappings are read into vectors, which
 //! keeps the file's order and lets duplicate keys be reported.
 
+mod invisible;
 mod response;
+
+pub use invisible::{first_control, is_invisible, visible};
 
 pub use response::{AnswerValue, Implementation, Project, Response, Responses, is_placeholder};
 
@@ -25,7 +28,8 @@ pub enum Raw {
     Str(String),
     Seq(Vec<Raw>),
     Map(Vec<(String, Raw)>),
-    /// A value with a custom tag such as `!secret x`.
+    /// A value with a custom tag such as `!secret x` (refused by [`crate::yaml::from_str`]
+    /// before deserializing; kept for other deserializers).
     Tagged(String),
 }
 
@@ -415,11 +419,13 @@ mod tests {
     }
 
     #[test]
-    fn custom_tags_are_kept_as_tags() {
-        let file = parse("answers:\n  a: {answer: !yes Y}\n");
-        let AnswerMap::Entries(entries) = file.answers else {
-            panic!()
-        };
-        assert_eq!(entries[0].1.answer, Some(Raw::Tagged("!yes".into())));
+    fn tags_are_refused_before_they_reach_a_value() {
+        for text in [
+            "answers:\n  a: {answer: !yes Y}\n",
+            "answers:\n  a: !!python/object {}\n",
+        ] {
+            let err = crate::yaml::from_str::<AnswerFile>(text).unwrap_err();
+            assert!(err.message.contains("tag"), "{}", err.message);
+        }
     }
 }

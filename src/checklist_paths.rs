@@ -4,12 +4,36 @@
 //! relative YAML file inside the answer file's folder. Anything else must come from
 //! `--checklist`, which the person running airisk typed.
 
-use std::path::Component;
+use std::path::{Component, Path};
 
 use crate::checklist::Spec;
 
-/// `Ok` when an answer file may name `spec`; else why not, in one line.
-pub fn check_named(spec: &Spec) -> Result<(), String> {
+/// `Ok` when an answer file whose folder is `base` may name `spec`; else why not, in one
+/// line. The path is checked as written, then as resolved: a symbolic link inside the
+/// folder that leads out of it is refused like `..`.
+pub fn check_named(spec: &Spec, base: Option<&Path>) -> Result<(), String> {
+    check_written(spec)?;
+    match (spec, base) {
+        (Spec::Path(path), Some(base)) => check_resolved(path, base),
+        _ => Ok(()),
+    }
+}
+
+/// A file that does not resolve (missing, a loop) is left to the loader, which says so.
+fn check_resolved(path: &Path, base: &Path) -> Result<(), String> {
+    let (Ok(folder), Ok(target)) = (base.canonicalize(), base.join(path).canonicalize()) else {
+        return Ok(());
+    };
+    if target.starts_with(&folder) {
+        return Ok(());
+    }
+    Err(format!(
+        "`checklist: {}` leads outside the answer file's folder through a symbolic link; pass checklists from elsewhere with --checklist",
+        path.display()
+    ))
+}
+
+fn check_written(spec: &Spec) -> Result<(), String> {
     let Spec::Path(path) = spec else {
         return Ok(());
     };
@@ -47,7 +71,7 @@ mod tests {
             "ours.yaml",
             "./sub/ours.YML",
         ] {
-            assert_eq!(check_named(&Spec::parse(ok)), Ok(()), "{ok}");
+            assert_eq!(check_named(&Spec::parse(ok), None), Ok(()), "{ok}");
         }
         for bad in [
             "../ours.yaml",
@@ -56,7 +80,7 @@ mod tests {
             "./ours.json",
             "https://example.org/ours.yaml",
         ] {
-            assert!(check_named(&Spec::parse(bad)).is_err(), "{bad}");
+            assert!(check_named(&Spec::parse(bad), None).is_err(), "{bad}");
         }
     }
 }

@@ -144,7 +144,7 @@ fn load_checklist(
     let mut parts = Vec::new();
     for spec in &choice.specs {
         if choice.from_file {
-            crate::checklist_paths::check_named(spec)
+            crate::checklist_paths::check_named(spec, choice.base.as_deref())
                 .map_err(|m| Unusable::Message(format!("{name}: {m}")))?;
         }
         match checklist::load(spec, choice.base.as_deref()).and_then(RuleSet::of_loaded) {

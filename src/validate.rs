@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answers::{
     AnswerFile, AnswerMap, AnswerValue, ENTRY_KEYS, Entry, FILE_KEYS, Implementation, PROJECT_KEYS,
-    Project, Raw, Response, Responses, is_placeholder,
+    Project, Raw, Response, Responses, first_control, is_placeholder, visible,
 };
 use crate::checklist::{Checklist, QualityCheck, QuestionRef, Scoring, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -33,17 +33,49 @@ pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Box<Diagnostic>>
             .help("write for example: checklist: ai-risk-control@1.0"),
         )
     };
-    match &file.checklist {
-        None | Some(Raw::Null) => Ok(Vec::new()),
-        Some(Raw::Str(text)) if !text.trim().is_empty() => Ok(vec![Spec::parse(text.trim())]),
+    let specs: Vec<Spec> = match &file.checklist {
+        None | Some(Raw::Null) => Vec::new(),
+        Some(Raw::Str(text)) if !text.trim().is_empty() => vec![Spec::parse(text.trim())],
         Some(Raw::Seq(items)) if !items.is_empty() => items
             .iter()
             .map(|item| match item {
                 Raw::Str(text) if !text.trim().is_empty() => Ok(Spec::parse(text.trim())),
                 other => Err(wrong(other)),
             })
-            .collect(),
-        Some(other) => Err(wrong(other)),
+            .collect::<Result<_, _>>()?,
+        Some(other) => return Err(wrong(other)),
+    };
+    // Refused here, before any is loaded: a list repeating one checklist would otherwise
+    // load it once per entry before the combination finds the repeat.
+    let mut seen = HashSet::new();
+    for (index, spec) in specs.iter().enumerate() {
+        if !seen.insert(same_checklist(spec)) {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("`checklist` names `{spec}` more than once"),
+                )
+                .at(path!["checklist", index])
+                .help("name each checklist once"),
+            ));
+        }
+    }
+    Ok(specs)
+}
+
+/// What two specs share when they name the same checklist: a built-in's id whatever the
+/// version asked for, or a path with `.` steps and repeated separators gone.
+fn same_checklist(spec: &Spec) -> String {
+    match spec {
+        Spec::Builtin { id, .. } => format!("builtin:{id}"),
+        Spec::Path(path) => {
+            let parts: Vec<_> = path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("path:{}", parts.join("/"))
+        }
     }
 }
 
@@ -132,6 +164,7 @@ pub fn validate(
             None => !unknown_seen.insert(id.as_str()),
         };
         let target = match found {
+            None if first_control(id).is_some() => Err(Box::new(control_in_id(id))),
             _ if repeated => Err(Box::new(
                 Diagnostic::error(
                     Code::DuplicateKey,
@@ -193,6 +226,21 @@ pub fn validate(
         by_ordinal,
     });
     (out, responses)
+}
+
+/// An answers key holding a control character: no question id has one, and a
+/// "did you mean" would only echo it.
+fn control_in_id(id: &str) -> Diagnostic {
+    let c = first_control(id).unwrap_or_default();
+    Diagnostic::error(
+        Code::UnknownQuestion,
+        format!(
+            "the question id holds the control character U+{:04X}; ids are plain text",
+            u32::from(c)
+        ),
+    )
+    .at_key(path!["answers", id])
+    .help("retype the id; `airisk show` lists the checklist's ids")
 }
 
 fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
@@ -337,7 +385,19 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             None => project.name = text.unwrap_or_default(),
         }
     }
-    if project.name.trim().is_empty() {
+    if let Some(c) = first_control(&project.name) {
+        out.push(
+            Diagnostic::error(
+                Code::WrongType,
+                format!(
+                    "`project.name` holds the control character U+{:04X}; a name is one line of plain text",
+                    u32::from(c)
+                ),
+            )
+            .at(path!["project", "name"])
+            .help("retype the name on one line, without escapes such as \\n or \\e"),
+        );
+    } else if visible(&project.name).trim().is_empty() {
         out.push(
             Diagnostic::error(Code::MissingField, "`project.name` is missing or empty")
                 .at(path!["project", "name"])
@@ -544,7 +604,9 @@ fn check_elaboration(
             return None;
         }
     };
-    let trimmed = text.trim();
+    // What a reader sees: invisible characters neither fill nor lengthen the text.
+    let shown = visible(text);
+    let trimmed = shown.trim();
     if trimmed.is_empty() {
         out.push(
             Diagnostic::error(Code::MissingElaboration, "the elaboration is empty")
@@ -574,11 +636,17 @@ fn check_elaboration(
     }
     let length = trimmed.chars().count();
     if length < question.min_elaboration {
+        let hidden = text.chars().count() - shown.chars().count();
+        let not_counted = if hidden > 0 {
+            format!(" (not counting {hidden} invisible)")
+        } else {
+            String::new()
+        };
         out.push(
             Diagnostic::error(
                 Code::ShortElaboration,
                 format!(
-                    "the elaboration has {length} characters; this question needs at least {}",
+                    "the elaboration has {length} characters{not_counted}; this question needs at least {}",
                     question.min_elaboration
                 ),
             )

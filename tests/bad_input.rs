@@ -439,3 +439,137 @@ fn ctrl_c_leaves_the_old_report_and_nothing_else() {
         assert!(!temporary(), "the temporary file is removed");
     }
 }
+
+/// An answer file of about `megabytes` MB whose evidence list repeats, by alias, one
+/// anchored 100 KB text: written out, gigabytes.
+fn alias_bomb(megabytes: usize) -> String {
+    let mut text = format!(
+        "checklist: ai-risk-control\nproject:\n  name: P\nanswers:\n  data-provenance:\n    answer: Y\n    elaboration: &big \"{}\"\n    evidence:\n",
+        "x".repeat(100_000)
+    );
+    while text.len() < megabytes * 1_000_000 {
+        text.push_str("      - *big\n");
+    }
+    text
+}
+
+/// The child's address space is capped at 512 MiB by `prlimit` (util-linux) when it is
+/// installed: past it, an allocation fails and the process aborts, which the test sees.
+fn under_512_mib(args: &[&std::ffi::OsStr]) -> common::Run {
+    let binary = assert_cmd::cargo::cargo_bin("airisk");
+    let prlimit = Path::new("/usr/bin/prlimit");
+    let mut cmd = if prlimit.exists() {
+        let mut cmd = assert_cmd::Command::new(prlimit);
+        cmd.arg("--as=536870912").arg(binary);
+        cmd
+    } else {
+        assert_cmd::Command::new(binary)
+    };
+    run(cmd.args(args).timeout(Duration::from_secs(120)))
+}
+
+#[test]
+fn aliases_cannot_expand_a_file_past_ten_times_its_size_in_memory() {
+    for megabytes in [1, 4] {
+        let (_dir, path) = generated("bomb.yaml", alias_bomb(megabytes).as_bytes());
+        for command in ["validate", "assess"] {
+            let r = under_512_mib(&[command.as_ref(), path.as_os_str()]);
+            assert_eq!(r.code, 2, "{command} {megabytes} MB: {}", r.stderr);
+            assert!(
+                r.stderr.contains("with its aliases written out")
+                    && r.stderr.contains("bomb.yaml:"),
+                "{command} {megabytes} MB: {}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains("memory allocation"), "{}", r.stderr);
+        }
+    }
+    // A few aliases in a small file are fine.
+    let (_dir, path) = generated(
+        "few.yaml",
+        b"checklist: ai-risk-control\nproject:\n  name: P\nanswers:\n  data-provenance:\n    answer: Y\n    elaboration: &e Datasets are versioned in DVC with source and licence recorded.\n  data-integrity:\n    answer: Y\n    elaboration: *e\n",
+    );
+    let r = run(airisk().arg("validate").arg(&path));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("duplicate-elaboration"), "{}", r.stderr);
+}
+
+#[test]
+fn a_checklist_named_many_times_is_refused_before_loading() {
+    let list = vec!["ai-risk-control"; 50_000].join(", ");
+    let (_dir, path) = generated(
+        "many.yaml",
+        format!("checklist: [{list}]\nproject:\n  name: P\nanswers: {{}}\n").as_bytes(),
+    );
+    let r = run(airisk()
+        .arg("validate")
+        .arg(&path)
+        .timeout(Duration::from_secs(60)));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`checklist` names `ai-risk-control` more than once"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_long_key_gets_the_same_verdict_in_a_small_and_a_large_file() {
+    let key = "k".repeat(1100);
+    let body = format!(
+        "checklist: ai-risk-control\nproject:\n  name: P\nanswers:\n  {key}:\n    answer: Y\n"
+    );
+    let padding = format!("# {}\n", "x".repeat(60)).repeat(30_000);
+    let verdicts: Vec<(i32, String)> = [body.clone(), format!("{body}{padding}")]
+        .iter()
+        .map(|text| {
+            let (_dir, path) = generated("key.yaml", text.as_bytes());
+            let (code, diags) = common::validate_json(&path, &[]);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            (code, diags[0].message.clone())
+        })
+        .collect();
+    assert_eq!(verdicts[0], verdicts[1]);
+    assert_eq!(verdicts[0].0, 2);
+    assert!(
+        verdicts[0].1.contains("a key of 1100 characters"),
+        "{}",
+        verdicts[0].1
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_checklist_leading_outside_the_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&answers).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let checklist = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/genai-addendum.yaml");
+    std::fs::copy(&checklist, outside.join("ours.yaml")).unwrap();
+    std::fs::copy(&checklist, answers.join("inside.yaml")).unwrap();
+    std::os::unix::fs::symlink("../outside/ours.yaml", answers.join("ours.yaml")).unwrap();
+    std::os::unix::fs::symlink("../outside", answers.join("sub")).unwrap();
+    std::os::unix::fs::symlink("inside.yaml", answers.join("alias.yaml")).unwrap();
+    for (named, refused) in [
+        ("ours.yaml", true),
+        ("sub/ours.yaml", true),
+        ("alias.yaml", false),
+        ("inside.yaml", false),
+    ] {
+        let file = answers.join("a.yaml");
+        std::fs::write(
+            &file,
+            format!("checklist: {named}\nproject:\n  name: P\nanswers: {{}}\n"),
+        )
+        .unwrap();
+        let r = run(airisk().arg("validate").arg(&file));
+        let said = r
+            .stderr
+            .contains("leads outside the answer file's folder through a symbolic link");
+        assert_eq!(said, refused, "{named}: {}", r.stderr);
+        assert_eq!(r.code, if refused { 2 } else { 1 }, "{named}: {}", r.stderr);
+    }
+}

@@ -156,3 +156,78 @@ fn a_checklist_raises_or_silences_quality_checks() {
         "silenced: {diags:#?}"
     );
 }
+
+#[test]
+fn invisible_text_neither_hides_a_placeholder_nor_fills_an_elaboration() {
+    let (code, diags) = validate_json(&fixture("bad/invisible-text.yaml"), &[]);
+    assert_eq!(code, 1, "{diags:#?}");
+    let name = one(&diags, "wrong-type", None);
+    assert_eq!(
+        name.message,
+        "`project.name` holds the control character U+000A; a name is one line of plain text"
+    );
+    assert_eq!((name.line, name.column), (Some(3), Some(9)));
+    let id = one(&diags, "unknown-question", None);
+    assert_eq!(
+        id.message,
+        "the question id holds the control character U+001B; ids are plain text"
+    );
+    assert_eq!((id.line, id.column), (Some(5), Some(3)));
+    let placeholder = one(&diags, "placeholder-elaboration", Some("data-integrity"));
+    assert_eq!(
+        placeholder.message,
+        "`TBD` is a placeholder, not an elaboration"
+    );
+    let short = one(&diags, "short-elaboration", Some("data-poisoning-checks"));
+    assert!(
+        short
+            .message
+            .starts_with("the elaboration has 7 characters (not counting 42 invisible)"),
+        "{}",
+        short.message
+    );
+    one(
+        &diags,
+        "missing-elaboration",
+        Some("data-representativeness"),
+    );
+}
+
+#[test]
+fn yaml_mistakes_say_what_they_are_where_they_are() {
+    for (file, message, line, column) in [
+        ("bad/tabs.yaml", "a tab in the indentation", 5, 1),
+        (
+            "bad/raw-control-character.yaml",
+            "the control character U+0007 is not allowed in YAML",
+            7,
+            32,
+        ),
+        (
+            "bad/python-tag.yaml",
+            "the YAML tag `!!python/object:os.system` is not accepted",
+            7,
+            18,
+        ),
+        (
+            "bad/local-tag.yaml",
+            "the YAML tag `!custom` is not accepted",
+            5,
+            20,
+        ),
+        (
+            "bad/custom-tags.yaml",
+            "the YAML tag `!yes` is not accepted",
+            6,
+            13,
+        ),
+        ("bad/long-key.yaml", "a key of 1100 characters", 5, 3),
+        ("bad/alias-bomb.yaml", "with its aliases written out", 6, 36),
+    ] {
+        let (code, diags) = validate_json(&fixture(file), &[]);
+        assert_eq!(code, 2, "{file}: {diags:#?}");
+        let d = one(&diags, "yaml-syntax", None);
+        assert!(d.message.contains(message), "{file}: {}", d.message);
+        assert_eq!((d.line, d.column), (Some(line), Some(column)), "{file}");
+    }
+}

@@ -111,8 +111,10 @@ const PLACEHOLDERS: &[&str] = &[
 /// Most characters in any of [`PLACEHOLDERS`] (the tests check it).
 const MAX_PLACEHOLDER_CHARS: usize = 16;
 
-/// Whether an elaboration is a placeholder rather than an explanation.
+/// Whether an elaboration is a placeholder rather than an explanation. Invisible
+/// characters are not looked at: `TBD` followed by zero-width spaces is `TBD`.
 pub fn is_placeholder(text: &str) -> bool {
+    let text = &*super::visible(text);
     // Most elaborations are long: no lower-cased copy is needed to rule them out (a
     // character never lower-cases to fewer, and only ASCII letters to "lorem ipsum").
     let core = text.trim().trim_end_matches(['.', '!']).trim();
@@ -153,6 +155,9 @@ mod tests {
         ));
         assert!(!is_placeholder("to be determined by the model owner"));
         assert!(!is_placeholder("İpsum lorem ipsum dolor sit amet"));
+        let hidden = format!("TBD{}", "\u{200B}".repeat(40));
+        assert!(is_placeholder(&hidden));
+        assert!(is_placeholder("\u{2060}n/a\u{FEFF}"));
     }
 
     #[test]

@@ -97,7 +97,9 @@ struct Walker<'w, 'a> {
     stack: Vec<Frame>,
     /// The path of the node the next value event belongs to.
     path: DocPath,
-    pending_key: Option<Pos>,
+    /// Kept as a marker: turning it into a [`Pos`] walks its line, so it is done only for
+    /// wanted paths (every key of a long line converted would be quadratic).
+    pending_key: Option<Marker>,
     depth_exceeded: bool,
 }
 
@@ -115,16 +117,16 @@ impl Walker<'_, '_> {
 
     /// A value (scalar, alias, or the start of a collection) begins at `mark`.
     fn value_starts(&mut self, mark: Marker) {
-        let pos = self.pos(mark);
-        self.record(pos);
+        self.record(mark);
     }
 
-    fn record(&mut self, pos: Pos) {
-        if self.wanted.contains(&self.path) {
-            self.found.entry(self.path.clone()).or_insert(NodePos {
-                key: self.pending_key,
-                value: pos,
-            });
+    fn record(&mut self, mark: Marker) {
+        if self.wanted.contains(&self.path) && !self.found.contains_key(&self.path) {
+            let found = NodePos {
+                key: self.pending_key.map(|key| self.pos(key)),
+                value: self.pos(mark),
+            };
+            self.found.insert(self.path.clone(), found);
         }
         self.pending_key = None;
     }
@@ -178,7 +180,7 @@ impl MarkedEventReceiver for Walker<'_, '_> {
         );
         match event {
             Event::Scalar(text, ..) if in_key_position => {
-                self.pending_key = Some(self.pos(mark));
+                self.pending_key = Some(mark);
                 self.path.push(Seg::Key(text));
                 if let Some(Frame::Map { expecting_key }) = self.stack.last_mut() {
                     *expecting_key = false;

@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+mod explain;
+mod guard;
 mod locate;
 
 pub use locate::{LineIndex, locate};
@@ -28,15 +30,21 @@ impl fmt::Display for YamlError {
     }
 }
 
+pub use guard::{EXPANSION_FACTOR, EXPANSION_FLOOR, expansion_limit};
+
 /// Deserializes one YAML document into `T`; errors carry serde_yaml's message and position.
+/// Aliases that would expand the document too far and tags outside the core schema are
+/// refused first (see [`guard`]).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    guard::check(text)?;
     serde_yaml::from_str(text).map_err(|err| {
         let location = err.location();
-        YamlError {
+        let error = YamlError {
             message: clean_message(&err.to_string()),
             line: location.as_ref().map(serde_yaml::Location::line),
             column: location.as_ref().map(serde_yaml::Location::column),
-        }
+        };
+        explain::explain(text, error)
     })
 }
 
