@@ -275,7 +275,12 @@ fn parse_output(value: &str) -> Result<OutputSpec, String> {
     let format = OutputFormat::from_str(format, false)
         .map_err(|_| format!("unknown format `{format}` (formats: {})", names()))?;
     if path.is_empty() {
-        return Err(format!("no PATH after `{}=`", format.to_possible_value().map_or_else(String::new, |p| p.get_name().to_owned())));
+        return Err(format!(
+            "no PATH after `{}=`",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |p| p.get_name().to_owned())
+        ));
     }
     Ok(OutputSpec {
         format,

@@ -1,6 +1,8 @@
 //! GitLab Code Quality: the JSON array (a subset of Code Climate's issue format) that
 //! GitLab shows in merge requests, as `artifacts:reports:codequality`.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::{FileReport, all_diagnostics, diagnostic_fingerprints, fingerprint, relative_path};
@@ -56,7 +58,7 @@ fn diagnostic_issues(diagnostics: &[Diagnostic]) -> Vec<Issue> {
         .map(|(d, print)| {
             let mut description = d.message.clone();
             if let Some(question) = &d.question {
-                description.push_str(&format!(" [{question}]"));
+                let _ = write!(description, " [{question}]");
             }
             Issue {
                 description,

@@ -89,7 +89,10 @@ impl Case {
 
     fn counts(&self) -> (usize, usize) {
         let failures = self.problems.iter().filter(|p| p.0 == "failure").count();
-        (usize::from(failures > 0), usize::from(self.problems.len() > failures))
+        (
+            usize::from(failures > 0),
+            usize::from(self.problems.len() > failures),
+        )
     }
 }
 
@@ -140,11 +143,7 @@ fn finding_text(f: &Finding<'_>) -> String {
 }
 
 fn diagnostic_text(d: &Diagnostic) -> String {
-    let mut text = format!(
-        "{}\nAt: {}",
-        d.message,
-        position(&d.file, d.line, d.column)
-    );
+    let mut text = format!("{}\nAt: {}", d.message, position(&d.file, d.line, d.column));
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {help}");
     }
@@ -168,7 +167,10 @@ pub fn assessment(a: &Assessment<'_>, fail_on: Option<Severity>) -> String {
     }
     let mut warnings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
     for w in &a.warnings {
-        warnings.entry(w.question.as_deref().unwrap_or("")).or_default().push(w);
+        warnings
+            .entry(w.question.as_deref().unwrap_or(""))
+            .or_default()
+            .push(w);
     }
     let file = a
         .inputs
@@ -192,14 +194,23 @@ pub fn assessment(a: &Assessment<'_>, fail_on: Option<Severity>) -> String {
                     case.line = case.line.or(f.location.line);
                     let summary = format!("[{}] {}", f.severity, one_line(f.finding));
                     if fail_on.is_some_and(|level| f.severity >= level) {
-                        case.problems
-                            .push(("failure", summary, f.rule.to_owned(), finding_text(f)));
+                        case.problems.push((
+                            "failure",
+                            summary,
+                            f.rule.to_owned(),
+                            finding_text(f),
+                        ));
                     } else {
-                        case.out.push(format!("open finding below the gate: {}", finding_text(f)));
+                        case.out
+                            .push(format!("open finding below the gate: {}", finding_text(f)));
                     }
                 }
                 for w in warnings.get(q.id).into_iter().flatten() {
-                    case.out.push(format!("warning [{}]: {}", w.code.as_str(), diagnostic_text(w)));
+                    case.out.push(format!(
+                        "warning [{}]: {}",
+                        w.code.as_str(),
+                        diagnostic_text(w)
+                    ));
                 }
                 case
             })
@@ -217,7 +228,11 @@ pub fn assessment(a: &Assessment<'_>, fail_on: Option<Severity>) -> String {
             ..Case::default()
         };
         for w in general {
-            case.out.push(format!("warning [{}]: {}", w.code.as_str(), diagnostic_text(w)));
+            case.out.push(format!(
+                "warning [{}]: {}",
+                w.code.as_str(),
+                diagnostic_text(w)
+            ));
         }
         suites.push(Suite {
             name: file.clone(),

@@ -81,9 +81,7 @@ pub fn fingerprint(parts: &[&str]) -> String {
 /// Fingerprints for diagnostics: code, question and message (with digits removed, since
 /// messages may quote line numbers), plus an occurrence count for identical ones, so
 /// every fingerprint of a report is unique.
-pub fn diagnostic_fingerprints<'a>(
-    items: impl IntoIterator<Item = &'a Diagnostic>,
-) -> Vec<String> {
+pub fn diagnostic_fingerprints<'a>(items: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<String> {
     let mut seen = std::collections::HashMap::new();
     items
         .into_iter()
@@ -148,10 +146,10 @@ pub fn relative_path(name: &str) -> String {
 
 /// Cuts `text` to at most `max` bytes on a character boundary, saying so at the end.
 pub fn truncate(text: &str, max: usize) -> String {
+    const NOTE: &str = " [truncated by airisk]";
     if text.len() <= max {
         return text.to_owned();
     }
-    const NOTE: &str = " [truncated by airisk]";
     let mut end = max.saturating_sub(NOTE.len());
     while !text.is_char_boundary(end) {
         end -= 1;

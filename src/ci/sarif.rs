@@ -234,7 +234,10 @@ fn code_rule(code: Code) -> Rule<'static> {
     }
 }
 
-fn diagnostic_results<'a>(diagnostics: &'a [Diagnostic], rules: &mut Rules<'a>) -> Vec<SarifResult> {
+fn diagnostic_results<'a>(
+    diagnostics: &'a [Diagnostic],
+    rules: &mut Rules<'a>,
+) -> Vec<SarifResult> {
     let prints = diagnostic_fingerprints(diagnostics);
     diagnostics
         .iter()
@@ -243,10 +246,10 @@ fn diagnostic_results<'a>(diagnostics: &'a [Diagnostic], rules: &mut Rules<'a>) 
             let rule_index = rules.index_of(d.code.as_str(), || code_rule(d.code));
             let mut message = d.message.clone();
             if let Some(question) = &d.question {
-                message.push_str(&format!(" [{question}]"));
+                let _ = write!(message, " [{question}]");
             }
             if let Some(help) = &d.help {
-                message.push_str(&format!("\nhelp: {help}"));
+                let _ = write!(message, "\nhelp: {help}");
             }
             SarifResult {
                 rule_id: d.code.as_str().to_owned(),
@@ -276,9 +279,9 @@ fn capped(mut results: Vec<SarifResult>) -> (Vec<SarifResult>, Vec<Notification>
     (results, notes)
 }
 
-fn log<'a>(rules: Rules<'a>, results: Vec<SarifResult>, failed: Vec<String>) -> Log<'a> {
+fn log<'a>(rules: Rules<'a>, results: Vec<SarifResult>, failed: &[String]) -> Log<'a> {
     let (results, mut notes) = capped(results);
-    for message in &failed {
+    for message in failed {
         notes.push(Notification {
             level: "error",
             message: Text::new(message),
@@ -349,7 +352,7 @@ pub fn assessment(a: &Assessment<'_>) -> serde_json::Result<String> {
         });
     }
     results.extend(diagnostic_results(&a.warnings, &mut rules));
-    to_json(&log(rules, results, Vec::new()))
+    to_json(&log(rules, results, &[]))
 }
 
 /// `validate --format sarif` (and `lint`): one run for all files, one result per
@@ -360,11 +363,11 @@ pub fn files(reports: &[FileReport]) -> serde_json::Result<String> {
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.level));
     let mut rules = Rules::default();
     let results = diagnostic_results(&diagnostics, &mut rules);
-    let failed = reports
+    let failed: Vec<String> = reports
         .iter()
         .filter_map(|r| r.error.as_ref().map(|e| format!("{}: {e}", r.file)))
         .collect();
-    to_json(&log(rules, results, failed))
+    to_json(&log(rules, results, &failed))
 }
 
 #[cfg(test)]

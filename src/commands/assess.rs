@@ -79,14 +79,16 @@ fn gate(args: &AssessArgs, assessment: &Assessment<'_>, fail_on: Option<Severity
             status = exit::FAILURE;
         }
     }
-    if let Some(level) = args.fail_on_rating.threshold() {
-        if rating_reaches(assessment.rating, level) {
-            output::stderr(&format!(
-                "overall risk {} is at or above {level} (--fail-on-rating {level})\n",
-                assessment.rating.as_str()
-            ));
-            status = exit::FAILURE;
-        }
+    if let Some(level) = args
+        .fail_on_rating
+        .threshold()
+        .filter(|level| rating_reaches(assessment.rating, *level))
+    {
+        output::stderr(&format!(
+            "overall risk {} is at or above {level} (--fail-on-rating {level})\n",
+            assessment.rating.as_str()
+        ));
+        status = exit::FAILURE;
     }
     status
 }

@@ -18,7 +18,10 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
         let (source, diagnostics) = match crate::lint::lint_file(path) {
             Ok(pair) => pair,
             Err(err) if args.format.is_whole_run() => {
-                reports.push(FileReport::failed(&path.display().to_string(), format!("{err:#}")));
+                reports.push(FileReport::failed(
+                    &path.display().to_string(),
+                    format!("{err:#}"),
+                ));
                 worst = exit::ERROR;
                 continue;
             }

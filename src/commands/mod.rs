@@ -106,7 +106,13 @@ fn evaluate(
         Ok(p) => p,
         Err(unusable) => {
             let mut out = Vec::new();
-            report_unusable(unusable, &file.display().to_string(), DiagFormat::Text, ctx, &mut out);
+            report_unusable(
+                unusable,
+                &file.display().to_string(),
+                DiagFormat::Text,
+                ctx,
+                &mut out,
+            );
             deliver(out, &mut Vec::new(), &mut Vec::new())?;
             return Ok(Err(exit::ERROR));
         }
@@ -185,7 +191,11 @@ fn deliver(
 }
 
 /// The output of a format written once for all files (`DiagFormat::is_whole_run`).
-fn whole_run(format: DiagFormat, reports: &[crate::ci::FileReport], command: &str) -> Result<String> {
+fn whole_run(
+    format: DiagFormat,
+    reports: &[crate::ci::FileReport],
+    command: &str,
+) -> Result<String> {
     Ok(match format {
         DiagFormat::Sarif => crate::ci::sarif::files(reports)?,
         DiagFormat::Junit => crate::ci::junit::files(reports, command),

@@ -26,7 +26,13 @@ fn validate_one(path: &Path, args: &ValidateArgs, ctx: &Ctx, cache: &ChecklistCa
     let mut out = Vec::new();
     match pipeline::prepare(path, &args.checklist.checklists, cache) {
         Err(unusable) => {
-            report_unusable(unusable, &path.display().to_string(), args.format, ctx, &mut out);
+            report_unusable(
+                unusable,
+                &path.display().to_string(),
+                args.format,
+                ctx,
+                &mut out,
+            );
             Checked {
                 out,
                 errors: 0,
