@@ -176,12 +176,54 @@ pub struct AssessArgs {
     /// Extra rules files, added to the checklist's own rules.
     #[arg(long = "rules", short = 'r', value_name = "R")]
     pub rules: Vec<PathBuf>,
-    /// Exit 1 when an open finding is at or above this severity. Default: critical.
-    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Severity::Critical)]
-    pub fail_on: Severity,
+    /// Exit 1 when an open finding is at or above this severity; `none` never fails on
+    /// findings (report-only runs).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+    /// Exit 1 when the overall rating is at or above this level (a run rated high may have
+    /// only medium findings). Default: none.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::None)]
+    pub fail_on_rating: FailOn,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
     pub format: AssessFormat,
+    /// Also write FORMAT to PATH, atomically, before the exit status is decided (repeat
+    /// for several): table, json, github, sarif, junit, gitlab, markdown or html.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+    /// Print nothing but errors (the outputs of --output are still written).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// A gate: a severity, or `none` for no gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run, if any.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::None => None,
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self.threshold() {
+            None => "none",
+            Some(severity) => severity.as_str(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +234,62 @@ pub enum AssessFormat {
     Json,
     /// GitHub Actions annotations, one per finding.
     Github,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: a test case per question; findings at or above --fail-on fail.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+}
+
+/// What `assess --output` can write: every assess format and the report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Github,
+    Sarif,
+    Junit,
+    Gitlab,
+    Markdown,
+    Html,
+}
+
+/// One `--output FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: OutputFormat,
+    pub path: PathBuf,
+}
+
+fn parse_output(value: &str) -> Result<OutputSpec, String> {
+    let names = || {
+        OutputFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((format, path)) = value.split_once('=') else {
+        return Err(format!(
+            "expected FORMAT=PATH, such as sarif=airisk.sarif (formats: {})",
+            names()
+        ));
+    };
+    let format = OutputFormat::from_str(format, false)
+        .map_err(|_| format!("unknown format `{format}` (formats: {})", names()))?;
+    if path.is_empty() {
+        return Err(format!(
+            "no PATH after `{}=`",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |p| p.get_name().to_owned())
+        ));
+    }
+    Ok(OutputSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Args)]

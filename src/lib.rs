@@ -8,6 +8,7 @@ pub mod answers;
 pub mod assess;
 pub mod checklist;
 pub mod checklist_paths;
+pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod diag;

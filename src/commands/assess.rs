@@ -1,47 +1,188 @@
-//! `airisk assess`: validate, run the rules and print the risk table.
+//! `airisk assess`: validate, run the rules, print the risk table (or a CI format), write
+//! any `--output` files, then decide the exit status.
 
-use anyhow::Result;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
 
 use super::{Ctx, evaluate};
-use crate::cli::{AssessArgs, AssessFormat};
+use crate::assess::{Assessment, Rating};
+use crate::checklist::Severity;
+use crate::cli::{AssessArgs, AssessFormat, OutputFormat, OutputSpec};
 use crate::diag;
 use crate::exit;
 use crate::output;
 use crate::pipeline;
+use crate::report::ReportFormat;
 
 pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
+    // Usage mistakes in --output stop the run before any work, and before any file is
+    // written: a run writes all of its outputs or none.
+    check_targets(&args.outputs)?;
     let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
     let assessment = pipeline::assess(&evaluated)?;
-    if !assessment.warnings.is_empty() && args.format != AssessFormat::Json {
+    let fail_on = args.fail_on.threshold();
+    if !args.quiet && !assessment.warnings.is_empty() && args.format != AssessFormat::Json {
         output::stderr(&diag::render_text(
             &[&evaluated.prepared.source],
             &assessment.warnings,
             ctx.color_err,
         ));
     }
-    let text = match args.format {
-        AssessFormat::Table => crate::term::assessment(&assessment, ctx.color_out),
-        AssessFormat::Json => serde_json::to_string_pretty(&assessment)? + "\n",
-        AssessFormat::Github => crate::report::github_annotations(&assessment),
-    };
-    output::stdout(&text)?;
-    let failing = assessment
-        .findings
-        .iter()
-        .filter(|f| f.severity >= args.fail_on)
-        .count();
-    if failing > 0 {
-        output::stderr(&format!(
-            "{} open finding{} at or above {} (--fail-on {})\n",
-            failing,
-            if failing == 1 { "" } else { "s" },
-            args.fail_on,
-            args.fail_on
-        ));
-        return Ok(exit::FAILURE);
+    // Everything is written before the exit status is decided, so that a failing gate
+    // still leaves its reports.
+    let mut inputs = vec![args.file.clone()];
+    inputs.extend(args.rules.iter().cloned());
+    inputs.extend(
+        evaluated
+            .prepared
+            .checklist
+            .sources
+            .iter()
+            .filter_map(|s| s.path.clone()),
+    );
+    for spec in &args.outputs {
+        write_output(spec, &assessment, fail_on, &inputs)?;
     }
-    Ok(exit::SUCCESS)
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        // The summary is a courtesy of the runner: failing to add to it is not a reason
+        // to fail the gate, but is said.
+        if let Err(err) = crate::ci::summary::append(&PathBuf::from(path), &assessment) {
+            output::stderr(&format!("warning: {err:#}\n"));
+        }
+    }
+    if !args.quiet {
+        let text = render(args.format.into(), &assessment, fail_on, ctx.color_out)?;
+        output::stdout(&text)?;
+    }
+    Ok(gate(args, &assessment, fail_on))
+}
+
+/// The exit status: findings against `--fail-on`, the rating against `--fail-on-rating`.
+fn gate(args: &AssessArgs, assessment: &Assessment<'_>, fail_on: Option<Severity>) -> u8 {
+    let mut status = exit::SUCCESS;
+    if let Some(level) = fail_on {
+        let failing = assessment
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level)
+            .count();
+        if failing > 0 {
+            output::stderr(&format!(
+                "{} open finding{} at or above {level} (--fail-on {level})\n",
+                failing,
+                if failing == 1 { "" } else { "s" },
+            ));
+            status = exit::FAILURE;
+        }
+    }
+    if let Some(level) = args
+        .fail_on_rating
+        .threshold()
+        .filter(|level| rating_reaches(assessment.rating, *level))
+    {
+        output::stderr(&format!(
+            "overall risk {} is at or above {level} (--fail-on-rating {level})\n",
+            assessment.rating.as_str()
+        ));
+        status = exit::FAILURE;
+    }
+    status
+}
+
+fn rating_reaches(rating: Rating, level: Severity) -> bool {
+    let as_severity = match rating {
+        Rating::None => return false,
+        Rating::Low => Severity::Low,
+        Rating::Medium => Severity::Medium,
+        Rating::High => Severity::High,
+        Rating::Critical => Severity::Critical,
+    };
+    as_severity >= level
+}
+
+impl From<AssessFormat> for OutputFormat {
+    fn from(format: AssessFormat) -> Self {
+        match format {
+            AssessFormat::Table => OutputFormat::Table,
+            AssessFormat::Json => OutputFormat::Json,
+            AssessFormat::Github => OutputFormat::Github,
+            AssessFormat::Sarif => OutputFormat::Sarif,
+            AssessFormat::Junit => OutputFormat::Junit,
+            AssessFormat::Gitlab => OutputFormat::Gitlab,
+        }
+    }
+}
+
+/// An assess format as text. The report formats are rendered by [`write_output`], into
+/// the file as they are made.
+fn render(
+    format: OutputFormat,
+    assessment: &Assessment<'_>,
+    fail_on: Option<Severity>,
+    color: bool,
+) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Table => crate::term::assessment(assessment, color),
+        OutputFormat::Json => serde_json::to_string_pretty(assessment)? + "\n",
+        OutputFormat::Github => crate::report::github_annotations(assessment),
+        OutputFormat::Sarif => crate::ci::sarif::assessment(assessment)?,
+        OutputFormat::Junit => crate::ci::junit::assessment(assessment, fail_on),
+        OutputFormat::Gitlab => crate::ci::gitlab::assessment(assessment)?,
+        OutputFormat::Markdown => crate::report::render(assessment, ReportFormat::Markdown, None)?,
+        OutputFormat::Html => crate::report::render(assessment, ReportFormat::Html, None)?,
+    })
+}
+
+fn write_output(
+    spec: &OutputSpec,
+    assessment: &Assessment<'_>,
+    fail_on: Option<Severity>,
+    inputs: &[PathBuf],
+) -> Result<()> {
+    let path = &spec.path;
+    let report = match spec.format {
+        OutputFormat::Markdown => Some(ReportFormat::Markdown),
+        OutputFormat::Html => Some(ReportFormat::Html),
+        _ => None,
+    };
+    // An output replaces the previous run's (force), never an input.
+    let written = if let Some(format) = report {
+        output::write_file_with(path, inputs, true, |out| {
+            crate::report::render_to(assessment, format, None, out)
+        })
+    } else {
+        let text = render(spec.format, assessment, fail_on, false)?;
+        output::write_file(path, text.as_bytes(), inputs, true)
+    };
+    written.with_context(|| format!("--output {} was not written", path.display()))
+}
+
+/// Each target once, in an existing folder, and not a folder itself.
+fn check_targets(outputs: &[OutputSpec]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for spec in outputs {
+        let path = &spec.path;
+        if !seen.insert(path) {
+            bail!("--output names {} twice", path.display());
+        }
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => std::path::Path::new("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "--output {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
+        if path.is_dir() {
+            bail!("--output {}: it is a folder", path.display());
+        }
+    }
+    Ok(())
 }

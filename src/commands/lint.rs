@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 
-use super::Ctx;
+use super::{Ctx, whole_run};
+use crate::ci::FileReport;
 use crate::cli::LintArgs;
 use crate::diag::{self, DiagFormat};
 use crate::exit;
@@ -12,9 +13,18 @@ use crate::output;
 pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
     let mut worst = exit::SUCCESS;
     let mut json = Vec::new();
+    let mut reports = Vec::new();
     for path in &args.files {
         let (source, diagnostics) = match crate::lint::lint_file(path) {
             Ok(pair) => pair,
+            Err(err) if args.format.is_whole_run() => {
+                reports.push(FileReport::failed(
+                    &path.display().to_string(),
+                    format!("{err:#}"),
+                ));
+                worst = exit::ERROR;
+                continue;
+            }
             Err(err) => {
                 output::stderr(&format!("error: {err:#}\n"));
                 worst = exit::ERROR;
@@ -31,6 +41,9 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
                 output::stderr(&format!("{}: {errors} errors, {warnings} warnings\n", source.name));
             }
             DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,
+            DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
+                reports.push(FileReport::new(&source, &diagnostics));
+            }
             DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
         }
     }
@@ -40,6 +53,8 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
                 &serde_json::json!({"schema_version": 1, "files": json}),
             )? + "\n"),
         )?;
+    } else if args.format.is_whole_run() {
+        output::stdout(&whole_run(args.format, &reports, "lint")?)?;
     }
     Ok(worst)
 }

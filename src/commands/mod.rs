@@ -106,8 +106,14 @@ fn evaluate(
         Ok(p) => p,
         Err(unusable) => {
             let mut out = Vec::new();
-            report_unusable(unusable, DiagFormat::Text, ctx, &mut out);
-            deliver(out, &mut Vec::new())?;
+            report_unusable(
+                unusable,
+                &file.display().to_string(),
+                DiagFormat::Text,
+                ctx,
+                &mut out,
+            );
+            deliver(out, &mut Vec::new(), &mut Vec::new())?;
             return Ok(Err(exit::ERROR));
         }
     };
@@ -163,28 +169,60 @@ enum Out {
     Stdout(String),
     /// One entry of the `files` list of `--format json`.
     Json(serde_json::Value),
+    /// One file of a format written once for the whole run (SARIF, JUnit, GitLab).
+    Report(crate::ci::FileReport),
 }
 
-/// Prints (or, for JSON, collects) what was kept.
-fn deliver(outs: Vec<Out>, json: &mut Vec<serde_json::Value>) -> Result<()> {
+/// Prints (or, for formats written once per run, collects) what was kept.
+fn deliver(
+    outs: Vec<Out>,
+    json: &mut Vec<serde_json::Value>,
+    reports: &mut Vec<crate::ci::FileReport>,
+) -> Result<()> {
     for out in outs {
         match out {
             Out::Stderr(text) => output::stderr(&text),
             Out::Stdout(text) => output::stdout(&text)?,
             Out::Json(value) => json.push(value),
+            Out::Report(report) => reports.push(report),
         }
     }
     Ok(())
 }
 
-fn report_unusable(unusable: Unusable, format: DiagFormat, ctx: &Ctx, out: &mut Vec<Out>) {
+/// The output of a format written once for all files (`DiagFormat::is_whole_run`).
+fn whole_run(
+    format: DiagFormat,
+    reports: &[crate::ci::FileReport],
+    command: &str,
+) -> Result<String> {
+    Ok(match format {
+        DiagFormat::Sarif => crate::ci::sarif::files(reports)?,
+        DiagFormat::Junit => crate::ci::junit::files(reports, command),
+        DiagFormat::Gitlab => crate::ci::gitlab::files(reports)?,
+        DiagFormat::Text | DiagFormat::Json | DiagFormat::Github => String::new(),
+    })
+}
+
+fn report_unusable(
+    unusable: Unusable,
+    file: &str,
+    format: DiagFormat,
+    ctx: &Ctx,
+    out: &mut Vec<Out>,
+) {
     match unusable {
+        Unusable::Message(message) if format.is_whole_run() => {
+            out.push(Out::Report(crate::ci::FileReport::failed(file, message)));
+        }
         Unusable::Message(message) => out.push(match format {
             DiagFormat::Json => Out::Json(serde_json::json!({"error": message})),
             DiagFormat::Github => {
                 Out::Stderr(format!("::error::{}\n", message.replace('\n', "%0A")))
             }
-            DiagFormat::Text => Out::Stderr(format!("error: {message}\n")),
+            DiagFormat::Text | DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
+                Out::Stderr(format!("error: {message}\n"))
+            }
         }),
         Unusable::Diagnostics(source, diagnostics) => {
             emit(&source, &diagnostics, format, ctx, out);
@@ -203,6 +241,9 @@ fn emit(
     out.push(match format {
         DiagFormat::Text => Out::Stderr(diag::render_text(&[source], diagnostics, ctx.color_err)),
         DiagFormat::Github => Out::Stdout(diag::render_github(diagnostics)),
+        DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
+            Out::Report(crate::ci::FileReport::new(source, diagnostics))
+        }
         DiagFormat::Json => {
             let (errors, _) = diag::count(diagnostics);
             Out::Json(

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 
 use anyhow::Result;
 
-use super::{Ctx, Out, deliver, emit, report_unusable, summary_line};
+use super::{Ctx, Out, deliver, emit, report_unusable, summary_line, whole_run};
 use crate::cli::ValidateArgs;
 use crate::diag::{self, DiagFormat};
 use crate::exit;
@@ -26,7 +26,13 @@ fn validate_one(path: &Path, args: &ValidateArgs, ctx: &Ctx, cache: &ChecklistCa
     let mut out = Vec::new();
     match pipeline::prepare(path, &args.checklist.checklists, cache) {
         Err(unusable) => {
-            report_unusable(unusable, args.format, ctx, &mut out);
+            report_unusable(
+                unusable,
+                &path.display().to_string(),
+                args.format,
+                ctx,
+                &mut out,
+            );
             Checked {
                 out,
                 errors: 0,
@@ -37,7 +43,14 @@ fn validate_one(path: &Path, args: &ValidateArgs, ctx: &Ctx, cache: &ChecklistCa
         Ok(prepared) => {
             let (diagnostics, _) = pipeline::check(&prepared);
             let (errors, warnings) = diag::count(&diagnostics);
-            emit(&prepared.source, &diagnostics, args.format, ctx, &mut out);
+            if args.format.is_whole_run() {
+                out.push(Out::Report(
+                    crate::ci::FileReport::new(&prepared.source, &diagnostics)
+                        .with_questions(&prepared.checklist),
+                ));
+            } else {
+                emit(&prepared.source, &diagnostics, args.format, ctx, &mut out);
+            }
             if args.format == DiagFormat::Text {
                 out.push(Out::Stderr(summary_line(
                     &prepared.source.name,
@@ -67,12 +80,13 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<u8> {
     let cache = ChecklistCache::default();
     let mut worst = exit::SUCCESS;
     let mut json = Vec::new();
+    let mut reports = Vec::new();
     let (mut total_errors, mut total_warnings) = (0, 0);
     let mut take = |checked: Checked, json: &mut Vec<serde_json::Value>| {
         total_errors += checked.errors;
         total_warnings += checked.warnings;
         worst = worst.max(checked.status);
-        deliver(checked.out, json)
+        deliver(checked.out, json, &mut reports)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -125,6 +139,8 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<u8> {
             "warnings": total_warnings,
         });
         output::stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+    } else if args.format.is_whole_run() {
+        output::stdout(&whole_run(args.format, &reports, "validate")?)?;
     }
     Ok(worst)
 }

@@ -20,6 +20,19 @@ pub enum DiagFormat {
     Json,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// SARIF 2.1.0, one run for all files (GitHub code scanning).
+    Sarif,
+    /// JUnit XML: a test case per question, a test suite per section.
+    Junit,
+    /// GitLab Code Quality JSON (merge request widget).
+    Gitlab,
+}
+
+impl DiagFormat {
+    /// Formats written once for all files, after the last one is checked.
+    pub fn is_whole_run(self) -> bool {
+        matches!(self, Self::Sarif | Self::Junit | Self::Gitlab)
+    }
 }
 
 /// Renders diagnostics of many files as text with source excerpts.
