@@ -11,6 +11,7 @@ pub mod checklist_paths;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod escape;
 pub mod init;
 pub mod lint;
 pub mod output;
