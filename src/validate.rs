@@ -145,7 +145,11 @@ pub fn validate(
             None => {
                 let d = Diagnostic::error(
                     Code::UnknownQuestion,
-                    format!("`{id}` is not a question of checklist {}", checklist.spec()),
+                    format!(
+                        "`{}` is not a question of checklist {}",
+                        truncate(id, MAX_QUOTED),
+                        checklist.spec()
+                    ),
                 )
                 .at_key(path!["answers", id.as_str()])
                 .question(id);
@@ -196,7 +200,7 @@ pub fn validate(
 }
 
 fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
-    let d = Diagnostic::error(Code::UnknownKey, format!("unknown {place} key `{key}`")).at_key(at);
+    let d = Diagnostic::error(Code::UnknownKey, format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED))).at_key(at);
     match did_you_mean(key, known.iter().copied()) {
         Some(near) => d.help(format!("did you mean `{near}`?")),
         None => d.help(format!("the keys here are: {}", known.join(", "))),
@@ -389,6 +393,9 @@ pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> 
         )),
     }
 }
+
+/// Longest user text (a key, an id) quoted in a message, in characters.
+const MAX_QUOTED: usize = 100;
 
 fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

@@ -28,7 +28,10 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
         match args.format {
             DiagFormat::Text => {
                 output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
-                output::stderr(&format!("{}: {errors} errors, {warnings} warnings\n", source.name));
+                output::stderr(&format!(
+                    "{}: {errors} errors, {warnings} warnings\n",
+                    crate::escape::term_line(&source.name)
+                ));
             }
             DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,
             DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
@@ -36,9 +39,7 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
     }
     if args.format == DiagFormat::Json {
         output::stdout(
-            &(serde_json::to_string_pretty(
-                &serde_json::json!({"schema_version": 1, "files": json}),
-            )? + "\n"),
+            &crate::escape::json_pretty(&serde_json::json!({"schema_version": 1, "files": json}))?,
         )?;
     }
     Ok(worst)
