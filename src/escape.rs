@@ -40,7 +40,12 @@ fn replacement(text: &str, at: usize, c: char, single_line: bool) -> Option<Stri
     }
     // `::` at the start of a line (after white space) would be a workflow command.
     if c == ':' && text[at + 1..].starts_with(':') {
-        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        // A single-line field shows its line breaks escaped: only its own start counts.
+        let line_start = if single_line {
+            0
+        } else {
+            text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        };
         if text[line_start..at].chars().all(char::is_whitespace) {
             return Some("\\u{3a}".to_owned());
         }
@@ -176,7 +181,7 @@ mod tests {
         assert_eq!(term_text("a ##[error]b"), "a #\\u{23}[error]b");
         assert_eq!(term_text("x\n  ::error::y"), "x\n  \\u{3a}:error::y");
         assert_eq!(term_text("a::b"), "a::b");
-        assert_eq!(term_line("x\n::error::y"), "x\\n\\u{3a}:error::y");
+        assert_eq!(term_line("x\n::error::y"), "x\\n::error::y");
         assert_eq!(term_line("::error::y"), "\\u{3a}:error::y");
     }
 

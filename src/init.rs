@@ -58,7 +58,8 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
                 out,
                 "  # {} · severity {} · {na} · at least {} characters",
                 term_line(&q.id),
-                q.severity, q.min_elaboration
+                q.severity,
+                q.min_elaboration
             );
             comment(&mut out, "  # Q: ", &q.question);
             if !q.guidance.trim().is_empty() {

@@ -81,7 +81,10 @@ pub fn run() -> ExitCode {
         Err(err) if output::is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
         Err(err) => {
             // The message quotes paths and checklist names: shown escaped, on one line.
-            output::stderr(&format!("error: {}\n", escape::term_line(&format!("{err:#}"))));
+            output::stderr(&format!(
+                "error: {}\n",
+                escape::term_line(&format!("{err:#}"))
+            ));
             ExitCode::from(exit::ERROR)
         }
     }

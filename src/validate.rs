@@ -200,7 +200,11 @@ pub fn validate(
 }
 
 fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
-    let d = Diagnostic::error(Code::UnknownKey, format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED))).at_key(at);
+    let d = Diagnostic::error(
+        Code::UnknownKey,
+        format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED)),
+    )
+    .at_key(at);
     match did_you_mean(key, known.iter().copied()) {
         Some(near) => d.help(format!("did you mean `{near}`?")),
         None => d.help(format!("the keys here are: {}", known.join(", "))),
@@ -291,19 +295,22 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             return project;
         }
     };
-    let mut seen = Vec::new();
+    // A set: a file may hold tens of thousands of keys here.
+    let mut seen = std::collections::HashSet::new();
     for (key, value) in entries {
-        if seen.contains(&key.as_str()) {
+        if !seen.insert(key.as_str()) {
             out.push(
                 Diagnostic::error(
                     Code::DuplicateKey,
-                    format!("`project.{key}` appears more than once"),
+                    format!(
+                        "`project.{}` appears more than once",
+                        truncate(key, MAX_QUOTED)
+                    ),
                 )
                 .at_key(path!["project", key.as_str()]),
             );
             continue;
         }
-        seen.push(key);
         let slot = match key.as_str() {
             "name" => None,
             "owner" => Some(&mut project.owner),

@@ -55,14 +55,17 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
 fn github(assessment: &Assessment<'_>) -> String {
     let mut text = diag::render_github(&assessment.warnings);
     text.push_str(&crate::report::github_annotations(assessment));
-    let (errors, warnings) = assessment.findings.iter().fold(
-        diag::count(&assessment.warnings),
-        |(e, w), f| match f.severity {
-            Severity::Critical | Severity::High => (e + 1, w),
-            Severity::Medium => (e, w + 1),
-            Severity::Low => (e, w),
-        },
-    );
+    let (errors, warnings) =
+        assessment
+            .findings
+            .iter()
+            .fold(diag::count(&assessment.warnings), |(e, w), f| {
+                match f.severity {
+                    Severity::Critical | Severity::High => (e + 1, w),
+                    Severity::Medium => (e, w + 1),
+                    Severity::Low => (e, w),
+                }
+            });
     if let Some(notice) = diag::github_overflow_notice(errors, warnings) {
         text.push_str(&notice);
     }

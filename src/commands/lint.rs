@@ -38,9 +38,9 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
         }
     }
     if args.format == DiagFormat::Json {
-        output::stdout(
-            &crate::escape::json_pretty(&serde_json::json!({"schema_version": 1, "files": json}))?,
-        )?;
+        output::stdout(&crate::escape::json_pretty(
+            &serde_json::json!({"schema_version": 1, "files": json}),
+        )?)?;
     }
     Ok(worst)
 }

@@ -201,10 +201,9 @@ fn report_unusable(
                     }
                     .to_string(),
                 ),
-                DiagFormat::Text => Out::Stderr(format!(
-                    "error: {}\n",
-                    crate::escape::term_line(&message)
-                )),
+                DiagFormat::Text => {
+                    Out::Stderr(format!("error: {}\n", crate::escape::term_line(&message)))
+                }
             });
             1
         }

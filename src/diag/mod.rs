@@ -360,6 +360,9 @@ mod tests {
         );
         assert_eq!(did_you_mean("zzz", ["answer", "elaboration"]), None);
         assert_eq!(did_you_mean("elaborationxxxxx", ["elaboration"]), None);
-        assert_eq!(did_you_mean("elaborationx", ["elaboration"]), Some("elaboration"));
+        assert_eq!(
+            did_you_mean("elaborationx", ["elaboration"]),
+            Some("elaboration")
+        );
     }
 }

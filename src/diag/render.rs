@@ -203,7 +203,10 @@ pub fn github_overflow_notice(errors: usize, warnings: usize) -> Option<String> 
     }
     let part = |n: usize, word: &str| {
         let shown = n.min(GITHUB_SHOWN);
-        format!("{shown} of {n} {word} annotations shown, {} hidden", n - shown)
+        format!(
+            "{shown} of {n} {word} annotations shown, {} hidden",
+            n - shown
+        )
     };
     Some(format!(
         "::notice title=airisk::GitHub shows at most {GITHUB_SHOWN} error and {GITHUB_SHOWN} warning annotations per step: {}; {}. All of them are in this log.\n",
@@ -226,7 +229,12 @@ pub struct Annotation<'a> {
 
 impl std::fmt::Display for Annotation<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "::{} file={}", self.level, escape::github_property(self.file))?;
+        write!(
+            f,
+            "::{} file={}",
+            self.level,
+            escape::github_property(self.file)
+        )?;
         if let Some(line) = self.line {
             write!(f, ",line={line}")?;
         }
