@@ -28,9 +28,10 @@ pub enum DiagFormat {
 /// count of the rest; JSON lists them all.
 pub const MAX_PER_FILE: usize = 200;
 
-/// Longest message printed, in characters: messages quote user text (keys, ids,
-/// answers), which can be a megabyte long.
-const MAX_MESSAGE: usize = 400;
+/// Longest message or help printed, in characters: they quote user text (keys, ids,
+/// answers, a checklist's guidance), which can be a megabyte long. Long enough for any
+/// guidance a person writes.
+const MAX_MESSAGE: usize = 1000;
 
 /// The diagnostics to print, at most [`MAX_PER_FILE`] per file, and the number left out
 /// per file (in order of first appearance).
