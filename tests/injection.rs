@@ -146,6 +146,13 @@ fn no_output_of_any_command_steers_a_ci_log_or_a_terminal() {
         add(&["show", "checklist.yaml", "--format", format]);
     }
     add(&["init", "--checklist", "checklist.yaml"]);
+    add(&[
+        "init",
+        "--checklist",
+        "checklist.yaml",
+        "-o",
+        "new\n::error::forged-init ##[error]x.yaml",
+    ]);
     for format in ["text", "json", "github"] {
         for file in [
             "answers.yaml",
@@ -156,6 +163,12 @@ fn no_output_of_any_command_steers_a_ci_log_or_a_terminal() {
             add(&["validate", file, "--format", format]);
         }
         add(&["lint", "checklist.yaml", "--format", format]);
+        add(&[
+            "lint",
+            "missing\n::error::forged-lint ##[error]x.yaml",
+            "--format",
+            format,
+        ]);
     }
     for format in ["table", "json", "github"] {
         for file in ["answers.yaml", "invalid.yaml", odd.as_str()] {

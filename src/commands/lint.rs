@@ -12,16 +12,19 @@ use crate::output;
 pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
     let mut worst = exit::SUCCESS;
     let mut json = Vec::new();
+    let (mut total_errors, mut total_warnings) = (0, 0);
     for path in &args.files {
         let (source, diagnostics) = match crate::lint::lint_file(path) {
             Ok(pair) => pair,
             Err(err) => {
-                output::stderr(&format!("error: {err:#}\n"));
+                let message = format!("{err:#}");
+                output::stderr(&format!("error: {}\n", crate::escape::term_line(&message)));
                 worst = exit::ERROR;
                 continue;
             }
         };
         let (errors, warnings) = diag::count(&diagnostics);
+        (total_errors, total_warnings) = (total_errors + errors, total_warnings + warnings);
         if errors > 0 {
             worst = worst.max(exit::FAILURE);
         }
@@ -35,6 +38,11 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
             }
             DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,
             DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
+        }
+    }
+    if args.format == DiagFormat::Github {
+        if let Some(notice) = diag::github_overflow_notice(total_errors, total_warnings) {
+            output::stdout(&notice)?;
         }
     }
     if args.format == DiagFormat::Json {
