@@ -40,10 +40,10 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
             DiagFormat::Json => json.push(serde_json::json!({"file": source.name, "valid": errors == 0, "diagnostics": diagnostics})),
         }
     }
-    if args.format == DiagFormat::Github {
-        if let Some(notice) = diag::github_overflow_notice(total_errors, total_warnings) {
-            output::stdout(&notice)?;
-        }
+    if args.format == DiagFormat::Github
+        && let Some(notice) = diag::github_overflow_notice(total_errors, total_warnings)
+    {
+        output::stdout(&notice)?;
     }
     if args.format == DiagFormat::Json {
         output::stdout(&crate::escape::json_pretty(
