@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::checklist::{Checklist, Scoring};
+use crate::escape::term_line;
 use crate::one_line;
 
 const WIDTH: usize = 92;
@@ -13,7 +14,11 @@ const WIDTH: usize = 92;
 /// The template text. `names` are what `checklist:` should say (id@version or paths).
 pub fn template(checklist: &Checklist, names: &[String]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# airisk answer file: {}", one_line(&checklist.title));
+    let _ = writeln!(
+        out,
+        "# airisk answer file: {}",
+        term_line(&one_line(&checklist.title))
+    );
     out.push_str("# Answer every question Y, N or NA, and justify every answer in `elaboration`, NA included.\n");
     out.push_str("# Y: the control is in place. N: it is missing or only partly in place. NA: it cannot apply\n");
     out.push_str("# to this system (say why). Only Y, N and NA, in capitals, are accepted.\n");
@@ -36,8 +41,8 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
         let _ = writeln!(
             out,
             "\n  # ==== {} ({}) ====",
-            one_line(&section.title),
-            section.id
+            term_line(&one_line(&section.title)),
+            term_line(&section.id)
         );
         if !section.description.trim().is_empty() {
             comment(&mut out, "  # ", &section.description);
@@ -52,7 +57,9 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
             let _ = writeln!(
                 out,
                 "  # {} · severity {} · {na} · at least {} characters",
-                q.id, q.severity, q.min_elaboration
+                term_line(&q.id),
+                q.severity,
+                q.min_elaboration
             );
             comment(&mut out, "  # Q: ", &q.question);
             if !q.guidance.trim().is_empty() {
@@ -86,8 +93,10 @@ fn yaml_scalar(text: &str) -> String {
     }
 }
 
-/// Writes `text` as comment lines starting with `first`, wrapped to the width.
+/// Writes `text` as comment lines starting with `first`, wrapped to the width; control
+/// characters in it are shown escaped, so a comment line stays one line.
 fn comment(out: &mut String, first: &str, text: &str) {
+    let text = &*term_line(text);
     let indent = format!("  #{}", " ".repeat(first.len().saturating_sub(3)));
     let mut line = first.to_owned();
     let mut empty = true;

@@ -12,6 +12,7 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod escape;
 pub mod init;
 pub mod lint;
 pub mod output;
@@ -80,7 +81,11 @@ pub fn run() -> ExitCode {
         // Unix tool that a closed pipe ends.
         Err(err) if output::is_broken_pipe(&err) => ExitCode::from(exit::SUCCESS),
         Err(err) => {
-            output::stderr(&format!("error: {err:#}\n"));
+            // The message quotes paths and checklist names: shown escaped, on one line.
+            output::stderr(&format!(
+                "error: {}\n",
+                escape::term_line(&format!("{err:#}"))
+            ));
             ExitCode::from(exit::ERROR)
         }
     }

@@ -38,6 +38,16 @@ pub fn stdout_with(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<(
     written
 }
 
+/// `Ok(true)` when `result` wrote, `Ok(false)` when the reader closed the pipe: for a
+/// command whose exit status is decided by what it checked, not by who read it.
+pub fn unless_closed(result: Result<()>) -> Result<bool> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if is_broken_pipe(&err) => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
 /// Whether an error comes from writing to a closed pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {

@@ -278,6 +278,7 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
 
 /// `airisk diff`: what changed between two assessments.
 pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> Result<String> {
+    use crate::escape::term_line;
     use std::collections::{BTreeMap, BTreeSet};
     let old_rules: BTreeSet<(&str, &str)> =
         old.findings.iter().map(|f| (f.rule, f.question)).collect();
@@ -316,7 +317,7 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
             "closed": closed,
             "answers_changed": changed.iter().map(|(id, a, b)| serde_json::json!({"question": id, "old": a, "new": b})).collect::<Vec<_>>(),
         });
-        return Ok(serde_json::to_string_pretty(&value)? + "\n");
+        return Ok(crate::escape::json_pretty(&value)?);
     }
     let mut out = String::new();
     let readiness = |r: Option<f64>| r.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
@@ -338,9 +339,9 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
             out,
             "  - [{}] {} ({}): {}",
             f.severity,
-            f.question,
-            f.rule,
-            excerpt(f.finding, 100)
+            term_line(f.question),
+            term_line(f.rule),
+            term_line(&excerpt(f.finding, 100))
         );
     }
     let _ = writeln!(out, "\nFindings opened ({}):", opened.len());
@@ -349,14 +350,20 @@ pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> R
             out,
             "  + [{}] {} ({}): {}",
             f.severity,
-            f.question,
-            f.rule,
-            excerpt(f.finding, 100)
+            term_line(f.question),
+            term_line(f.rule),
+            term_line(&excerpt(f.finding, 100))
         );
     }
     let _ = writeln!(out, "\nAnswers changed ({}):", changed.len());
     for (id, before, after) in &changed {
-        let _ = writeln!(out, "  {id}: {before} -> {after}");
+        let _ = writeln!(
+            out,
+            "  {}: {} -> {}",
+            term_line(id),
+            term_line(before),
+            term_line(after)
+        );
     }
     Ok(out)
 }

@@ -8,7 +8,14 @@ use comfy_table::{
 
 use crate::assess::{Assessment, Rating};
 use crate::checklist::{Checklist, Severity};
+use crate::escape::term_line;
 use crate::one_line;
+
+/// User text for one cell or one line of a terminal: white space runs joined, control
+/// characters shown escaped, workflow commands defused.
+fn field(text: &str) -> String {
+    term_line(&one_line(text)).into_owned()
+}
 
 fn table(color: bool) -> Table {
     let mut table = Table::new();
@@ -47,9 +54,9 @@ pub fn checklists(rows: &[(String, String, String, usize, usize)], color: bool) 
     t.set_header(vec!["id", "version", "title", "questions", "rules"]);
     for (id, version, title, questions, rules) in rows {
         t.add_row(vec![
-            Cell::new(id),
-            Cell::new(version),
-            Cell::new(title),
+            Cell::new(field(id)),
+            Cell::new(field(version)),
+            Cell::new(field(title)),
             Cell::new(questions).set_alignment(CellAlignment::Right),
             Cell::new(rules).set_alignment(CellAlignment::Right),
         ]);
@@ -61,22 +68,24 @@ pub fn checklists(rows: &[(String, String, String, usize, usize)], color: bool) 
 pub fn show(checklist: &Checklist, color: bool) -> String {
     let mut out = format!(
         "{} {} — {}\n",
-        checklist.id, checklist.version, checklist.title
+        field(&checklist.id),
+        field(&checklist.version),
+        field(&checklist.title)
     );
     for section in &checklist.sections {
         let _ = writeln!(
             out,
             "\n{} ({}): {} questions",
-            section.title,
-            section.id,
+            field(&section.title),
+            field(&section.id),
             section.questions.len()
         );
         let mut t = table(color);
         t.set_header(vec!["id", "question", "severity", "NA ok"]);
         for q in &section.questions {
             t.add_row(vec![
-                Cell::new(&q.id),
-                Cell::new(one_line(&q.question)),
+                Cell::new(field(&q.id)),
+                Cell::new(field(&q.question)),
                 severity_cell(q.severity, color),
                 Cell::new(if q.na_allowed { "yes" } else { "no" }),
             ]);
@@ -88,7 +97,8 @@ pub fn show(checklist: &Checklist, color: bool) -> String {
 
 /// `airisk show --format markdown`.
 pub fn show_markdown(checklist: &Checklist) -> String {
-    use crate::report::markdown_escape as md;
+    // Markdown for a reader, but printed to a terminal or a CI log first.
+    let md = |text: &str| term_line(&crate::report::markdown_escape(text)).into_owned();
     let mut out = format!(
         "# {} ({} {})\n\n",
         md(&checklist.title),
@@ -99,7 +109,12 @@ pub fn show_markdown(checklist: &Checklist) -> String {
         let _ = writeln!(out, "{}\n", md(&one_line(&checklist.description)));
     }
     for section in &checklist.sections {
-        let _ = writeln!(out, "## {} (`{}`)\n", md(&section.title), section.id);
+        let _ = writeln!(
+            out,
+            "## {} (`{}`)\n",
+            md(&section.title),
+            field(&section.id)
+        );
         for q in &section.questions {
             let _ = writeln!(
                 out,
@@ -133,11 +148,11 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     let _ = writeln!(
         out,
         "{} — {} ({} questions)",
-        a.project.name,
+        field(&a.project.name),
         a.checklist
             .parts
             .iter()
-            .map(|p| format!("{} {}", p.id, p.version))
+            .map(|p| format!("{} {}", field(&p.id), field(&p.version)))
             .collect::<Vec<_>>()
             .join(" + "),
         a.totals.questions
@@ -165,7 +180,7 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     t.set_header(header);
     for s in &a.sections {
         let mut row = vec![
-            Cell::new(s.title),
+            Cell::new(field(s.title)),
             right(s.y),
             right(s.n),
             right(s.na),
@@ -204,14 +219,14 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
     }
     for f in &a.findings {
         let place = match f.location.line {
-            Some(line) => format!("{}\n(line {line})", f.question),
-            None => f.question.to_owned(),
+            Some(line) => format!("{}\n(line {line})", field(f.question)),
+            None => field(f.question),
         };
         t.add_row(vec![
             severity_cell(f.severity, color),
             Cell::new(place),
-            Cell::new(one_line(f.finding)),
-            Cell::new(one_line(f.recommendation)),
+            Cell::new(field(f.finding)),
+            Cell::new(field(f.recommendation)),
         ]);
     }
     let _ = writeln!(out, "Findings, highest severity first:\n{t}");

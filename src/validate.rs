@@ -178,7 +178,11 @@ pub fn validate(
             None => {
                 let d = Diagnostic::error(
                     Code::UnknownQuestion,
-                    format!("`{id}` is not a question of checklist {}", checklist.spec()),
+                    format!(
+                        "`{}` is not a question of checklist {}",
+                        truncate(id, MAX_QUOTED),
+                        checklist.spec()
+                    ),
                 )
                 .at_key(path!["answers", id.as_str()])
                 .question(id);
@@ -244,7 +248,11 @@ fn control_in_id(id: &str) -> Diagnostic {
 }
 
 fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
-    let d = Diagnostic::error(Code::UnknownKey, format!("unknown {place} key `{key}`")).at_key(at);
+    let d = Diagnostic::error(
+        Code::UnknownKey,
+        format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED)),
+    )
+    .at_key(at);
     match did_you_mean(key, known.iter().copied()) {
         Some(near) => d.help(format!("did you mean `{near}`?")),
         None => d.help(format!("the keys here are: {}", known.join(", "))),
@@ -335,19 +343,22 @@ fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Project {
             return project;
         }
     };
-    let mut seen = Vec::new();
+    // A set: a file may hold tens of thousands of keys here.
+    let mut seen = std::collections::HashSet::new();
     for (key, value) in entries {
-        if seen.contains(&key.as_str()) {
+        if !seen.insert(key.as_str()) {
             out.push(
                 Diagnostic::error(
                     Code::DuplicateKey,
-                    format!("`project.{key}` appears more than once"),
+                    format!(
+                        "`project.{}` appears more than once",
+                        truncate(key, MAX_QUOTED)
+                    ),
                 )
                 .at_key(path!["project", key.as_str()]),
             );
             continue;
         }
-        seen.push(key);
         let slot = match key.as_str() {
             "name" => None,
             "owner" => Some(&mut project.owner),
@@ -449,6 +460,9 @@ pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> 
         )),
     }
 }
+
+/// Longest user text (a key, an id) quoted in a message, in characters.
+const MAX_QUOTED: usize = 100;
 
 fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

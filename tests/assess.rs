@@ -153,7 +153,12 @@ fn bad_rules_file_is_exit_2_with_position() {
 #[test]
 fn github_format_annotates_findings() {
     let r = assess("assess/high.yaml", &["--format", "github"]);
-    let first = r.stdout.lines().next().unwrap();
+    // The quality warnings come first, as annotations too (issue 18).
+    let first = r
+        .stdout
+        .lines()
+        .find(|l| !l.starts_with("::warning "))
+        .unwrap();
     assert!(first.starts_with("::error file="), "{first}");
     assert!(first.contains("line=11"), "{first}");
     assert!(first.contains("title=airisk mon-drift-no"), "{first}");

@@ -98,7 +98,13 @@ mod perf {
                 let doc: serde_json::Value = serde_json::from_str(&together.stdout).unwrap();
                 assert_eq!(doc["files"].as_array().unwrap(), &entries);
             } else {
-                assert_eq!(together.stdout, stdout, "{format}");
+                // One run over all files ends with GitHub's annotation-limit notice.
+                let notice = together
+                    .stdout
+                    .rfind("::notice title=airisk::GitHub shows at most")
+                    .filter(|_| format == "github")
+                    .unwrap_or(together.stdout.len());
+                assert_eq!(&together.stdout[..notice], stdout, "{format}");
             }
         }
     }

@@ -75,7 +75,7 @@ fn diagnostic_issues(diagnostics: &[Diagnostic]) -> Vec<Issue> {
 }
 
 fn to_json(issues: &[Issue]) -> serde_json::Result<String> {
-    Ok(serde_json::to_string_pretty(issues)? + "\n")
+    crate::escape::json_pretty(issues)
 }
 
 /// `assess --format gitlab`: one issue per open finding and per validation warning.

@@ -14,30 +14,8 @@ use crate::checklist::Severity;
 use crate::diag::Diagnostic;
 use crate::one_line;
 
-/// Text made safe for XML 1.0 element content and attribute values: markup characters
-/// escaped, and characters XML 1.0 cannot hold at all (control characters other than
-/// tab and line breaks, lone surrogates cannot occur in a `str`, U+FFFE and U+FFFF)
-/// replaced by U+FFFD.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Kept as characters in content, they would be normalised to spaces in
-            // attributes; as references they survive both.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// XML escaping lives with the other output kinds' in [`crate::escape`].
+pub use crate::escape::xml as escape;
 
 /// One `<testcase>` being built.
 #[derive(Default)]

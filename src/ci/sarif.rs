@@ -311,7 +311,7 @@ fn log<'a>(rules: Rules<'a>, results: Vec<SarifResult>, failed: &[String]) -> Lo
 }
 
 fn to_json(log: &Log<'_>) -> serde_json::Result<String> {
-    Ok(serde_json::to_string_pretty(log)? + "\n")
+    crate::escape::json_pretty(log)
 }
 
 /// `assess --format sarif`: one result per open finding, at its question's key, and one

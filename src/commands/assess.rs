@@ -25,7 +25,11 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     };
     let assessment = pipeline::assess(&evaluated)?;
     let fail_on = args.fail_on.threshold();
-    if !args.quiet && !assessment.warnings.is_empty() && args.format != AssessFormat::Json {
+    // JSON carries the warnings, GitHub makes them annotations; elsewhere they go to stderr.
+    if !args.quiet
+        && !assessment.warnings.is_empty()
+        && !matches!(args.format, AssessFormat::Json | AssessFormat::Github)
+    {
         output::stderr(&diag::render_text(
             &[&evaluated.prepared.source],
             &assessment.warnings,
@@ -56,7 +60,8 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     }
     if !args.quiet {
         let text = render(args.format.into(), &assessment, fail_on, ctx.color_out)?;
-        output::stdout(&text)?;
+        // A reader that closes the pipe early does not turn a failing gate into a success.
+        output::unless_closed(output::stdout(&text))?;
     }
     Ok(gate(args, &assessment, fail_on))
 }
@@ -127,8 +132,8 @@ fn render(
 ) -> Result<String> {
     Ok(match format {
         OutputFormat::Table => crate::term::assessment(assessment, color),
-        OutputFormat::Json => serde_json::to_string_pretty(assessment)? + "\n",
-        OutputFormat::Github => crate::report::github_annotations(assessment),
+        OutputFormat::Json => crate::escape::json_pretty(assessment)?,
+        OutputFormat::Github => github(assessment),
         OutputFormat::Sarif => crate::ci::sarif::assessment(assessment)?,
         OutputFormat::Junit => crate::ci::junit::assessment(assessment, fail_on),
         OutputFormat::Gitlab => crate::ci::gitlab::assessment(assessment)?,
@@ -185,4 +190,26 @@ fn check_targets(outputs: &[OutputSpec]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The quality warnings and the findings as annotations, then the notice of how many
+/// GitHub hides when there are more than it shows.
+fn github(assessment: &Assessment<'_>) -> String {
+    let mut text = diag::render_github(&assessment.warnings);
+    text.push_str(&crate::report::github_annotations(assessment));
+    let (errors, warnings) =
+        assessment
+            .findings
+            .iter()
+            .fold(diag::count(&assessment.warnings), |(e, w), f| {
+                match f.severity {
+                    Severity::Critical | Severity::High => (e + 1, w),
+                    Severity::Medium => (e, w + 1),
+                    Severity::Low => (e, w),
+                }
+            });
+    if let Some(notice) = diag::github_overflow_notice(errors, warnings) {
+        text.push_str(&notice);
+    }
+    text
 }

@@ -46,11 +46,10 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         Some(path) => {
             output::write_file(path, text.as_bytes(), &[], args.force)?;
+            let shown = crate::escape::term_line(&path.display().to_string()).into_owned();
             output::stderr(&format!(
-                "wrote {} with {} questions; fill in every answer, then run `airisk validate {}`\n",
-                path.display(),
+                "wrote {shown} with {} questions; fill in every answer, then run `airisk validate {shown}`\n",
                 checklist.question_count(),
-                path.display()
             ));
         }
         None => output::stdout(&text)?,

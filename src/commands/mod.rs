@@ -106,13 +106,7 @@ fn evaluate(
         Ok(p) => p,
         Err(unusable) => {
             let mut out = Vec::new();
-            report_unusable(
-                unusable,
-                &file.display().to_string(),
-                DiagFormat::Text,
-                ctx,
-                &mut out,
-            );
+            report_unusable(unusable, file, DiagFormat::Text, ctx, &mut out);
             deliver(out, &mut Vec::new(), &mut Vec::new())?;
             return Ok(Err(exit::ERROR));
         }
@@ -204,28 +198,54 @@ fn whole_run(
     })
 }
 
+/// Reports why `file` could not be checked; returns the number of errors it counts as
+/// (at least one: `validate --format json` counts an unreadable file as an error).
 fn report_unusable(
     unusable: Unusable,
-    file: &str,
+    file: &Path,
     format: DiagFormat,
     ctx: &Ctx,
     out: &mut Vec<Out>,
-) {
+) -> usize {
+    let name = file.display().to_string();
     match unusable {
         Unusable::Message(message) if format.is_whole_run() => {
-            out.push(Out::Report(crate::ci::FileReport::failed(file, message)));
+            out.push(Out::Report(crate::ci::FileReport::failed(&name, message)));
+            1
         }
-        Unusable::Message(message) => out.push(match format {
-            DiagFormat::Json => Out::Json(serde_json::json!({"error": message})),
-            DiagFormat::Github => {
-                Out::Stderr(format!("::error::{}\n", message.replace('\n', "%0A")))
-            }
-            DiagFormat::Text | DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
-                Out::Stderr(format!("error: {message}\n"))
-            }
-        }),
+        Unusable::Message(message) => {
+            out.push(match format {
+                DiagFormat::Json => Out::Json(serde_json::json!({
+                    "file": name, "valid": false, "error": message, "diagnostics": [],
+                })),
+                DiagFormat::Github => Out::Stdout(
+                    diag::Annotation {
+                        level: "error",
+                        file: &name,
+                        line: None,
+                        column: None,
+                        title: "airisk",
+                        message: &message,
+                    }
+                    .to_string(),
+                ),
+                DiagFormat::Text | DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
+                    Out::Stderr(format!("error: {}\n", crate::escape::term_line(&message)))
+                }
+            });
+            1
+        }
         Unusable::Diagnostics(source, diagnostics) => {
-            emit(&source, &diagnostics, format, ctx, out);
+            let (errors, _) = diag::count(&diagnostics);
+            if format == DiagFormat::Json {
+                // The diagnostics may be about the checklist; the entry is the answer file's.
+                out.push(Out::Json(serde_json::json!({
+                    "file": name, "valid": false, "diagnostics": diagnostics,
+                })));
+            } else {
+                emit(&source, &diagnostics, format, ctx, out);
+            }
+            errors.max(1)
         }
     }
 }
@@ -254,6 +274,7 @@ fn emit(
 }
 
 fn summary_line(name: &str, diagnostics: &[Diagnostic]) -> String {
+    let name = crate::escape::term_line(name);
     let (errors, warnings) = diag::count(diagnostics);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if errors == 0 && warnings == 0 {

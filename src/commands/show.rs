@@ -30,7 +30,7 @@ pub fn checklists(args: &ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
                     serde_json::json!({"id": id, "version": version, "title": title, "questions": questions, "rules": rules})
                 })
                 .collect();
-            serde_json::to_string_pretty(&items)? + "\n"
+            crate::escape::json_pretty(&items)?
         }
     };
     output::stdout(&text)?;
@@ -48,7 +48,7 @@ pub fn show(args: &ShowArgs, ctx: &Ctx) -> Result<u8> {
                 "id": c.id, "version": c.version, "title": c.title, "description": c.description,
                 "sections": c.sections, "rules": c.rules,
             });
-            serde_json::to_string_pretty(&value)? + "\n"
+            crate::escape::json_pretty(&value)?
         }
     };
     output::stdout(&text)?;

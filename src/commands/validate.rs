@@ -26,16 +26,10 @@ fn validate_one(path: &Path, args: &ValidateArgs, ctx: &Ctx, cache: &ChecklistCa
     let mut out = Vec::new();
     match pipeline::prepare(path, &args.checklist.checklists, cache) {
         Err(unusable) => {
-            report_unusable(
-                unusable,
-                &path.display().to_string(),
-                args.format,
-                ctx,
-                &mut out,
-            );
+            let errors = report_unusable(unusable, path, args.format, ctx, &mut out);
             Checked {
                 out,
-                errors: 0,
+                errors,
                 warnings: 0,
                 status: exit::ERROR,
             }
@@ -82,11 +76,17 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<u8> {
     let mut json = Vec::new();
     let mut reports = Vec::new();
     let (mut total_errors, mut total_warnings) = (0, 0);
-    let mut take = |checked: Checked, json: &mut Vec<serde_json::Value>| {
+    // A reader that closed the pipe (`| head -1`) has seen enough, but every file is
+    // still checked: the exit status is the verdict on all of them.
+    let mut stdout_open = true;
+    let mut take = |checked: Checked, json: &mut Vec<serde_json::Value>| -> Result<()> {
         total_errors += checked.errors;
         total_warnings += checked.warnings;
         worst = worst.max(checked.status);
-        deliver(checked.out, json, &mut reports)
+        if stdout_open {
+            stdout_open = output::unless_closed(deliver(checked.out, json, &mut reports))?;
+        }
+        Ok(())
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -131,16 +131,22 @@ pub fn run(args: &ValidateArgs, ctx: &Ctx) -> Result<u8> {
             Ok(())
         })?;
     }
-    if args.format == DiagFormat::Json {
-        let doc = serde_json::json!({
+    let closing = match args.format {
+        // Every diagnostic is listed, so the counts and the list agree exactly.
+        DiagFormat::Json => Some(crate::escape::json_pretty(&serde_json::json!({
             "schema_version": 1,
             "files": json,
             "errors": total_errors,
             "warnings": total_warnings,
-        });
-        output::stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
-    } else if args.format.is_whole_run() {
-        output::stdout(&whole_run(args.format, &reports, "validate")?)?;
+        }))?),
+        DiagFormat::Github => diag::github_overflow_notice(total_errors, total_warnings),
+        DiagFormat::Sarif | DiagFormat::Junit | DiagFormat::Gitlab => {
+            Some(whole_run(args.format, &reports, "validate")?)
+        }
+        DiagFormat::Text => None,
+    };
+    if let Some(text) = closing.filter(|_| stdout_open) {
+        output::unless_closed(output::stdout(&text))?;
     }
     Ok(worst)
 }

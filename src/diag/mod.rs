@@ -16,7 +16,10 @@ use crate::yaml::{self, DocPath, NodePos, YamlError};
 
 mod render;
 
-pub use render::{Annotation, DiagFormat, location, render_github, render_text};
+pub use render::{
+    Annotation, DiagFormat, GITHUB_SHOWN, MAX_PER_FILE, github_overflow_notice, location,
+    render_github, render_text,
+};
 
 /// How serious a diagnostic is. Warnings do not fail a run unless `--deny-warnings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -291,11 +294,20 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, diagnostics.len() - errors)
 }
 
-/// "did you mean `x`?" for the closest candidate, when one is close enough.
+/// "did you mean `x`?" for the closest candidate, when one is close enough. A word much
+/// longer than every candidate is no typo of one, and comparing a megabyte-long key with
+/// every id would cost minutes: it gets no suggestion, without comparing.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // A typo adds a character or two; a few more cost nothing.
+    const SLACK: usize = 4;
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let longest = candidates.iter().map(|c| c.len()).max().unwrap_or(0);
+    if word.len() > longest + SLACK {
+        return None;
+    }
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -347,5 +359,10 @@ mod tests {
             Some("elaboration")
         );
         assert_eq!(did_you_mean("zzz", ["answer", "elaboration"]), None);
+        assert_eq!(did_you_mean("elaborationxxxxx", ["elaboration"]), None);
+        assert_eq!(
+            did_you_mean("elaborationx", ["elaboration"]),
+            Some("elaboration")
+        );
     }
 }
