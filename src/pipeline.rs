@@ -161,7 +161,12 @@ fn load_checklist(
             }) => return Err(Unusable::Diagnostics(cl, diagnostics)),
         }
     }
-    let combined = Arc::new(Checklist::combine(parts).map_err(Unusable::Message)?);
+    let mut combined = Checklist::combine(parts).map_err(Unusable::Message)?;
+    if choice.from_file {
+        rules::budget::mark_untrusted(&mut combined)
+            .map_err(|m| Unusable::Message(format!("{name}: {m}")))?;
+    }
+    let combined = Arc::new(combined);
     loaded.insert(key, Arc::clone(&combined));
     Ok(combined)
 }
@@ -239,9 +244,12 @@ pub struct Evaluated {
 
 /// Runs the rules and rates the risk.
 pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
+    let rules = e.ruleset.as_ref().unwrap_or(&e.prepared.checklist.ruleset);
+    rules::budget::work(rules, &e.responses.by_ordinal)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", e.prepared.source.name))?;
     Ok(assess::assess(assess::Inputs {
         checklist: &e.prepared.checklist,
-        rules: e.ruleset.as_ref().unwrap_or(&e.prepared.checklist.ruleset),
+        rules,
         responses: &e.responses,
         answers: &e.prepared.source,
         rules_files: &e.rules_files,
