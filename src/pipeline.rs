@@ -167,7 +167,7 @@ fn load_checklist(
             }) => return Err(Unusable::Diagnostics(cl, diagnostics)),
         }
     }
-    let (checklist, rules) = if parts.len() == 1 {
+    let (checklist, mut rules) = if parts.len() == 1 {
         parts.remove(0)
     } else {
         let combined = Checklist::combine(parts.into_iter().map(|(c, _)| c).collect())
@@ -175,6 +175,10 @@ fn load_checklist(
         let rules = RuleSet::of_combined(&combined).map_err(Unusable::Message)?;
         (combined, rules)
     };
+    if choice.from_file {
+        rules::budget::mark_untrusted(&checklist, &mut rules)
+            .map_err(|m| Unusable::Message(format!("{name}: {m}")))?;
+    }
     let pair = (Arc::new(checklist), Arc::new(rules));
     loaded.insert(key, pair.clone());
     Ok(pair)
@@ -254,9 +258,12 @@ pub struct Evaluated {
 
 /// Runs the rules and rates the risk.
 pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
+    let rules = e.ruleset.as_ref().unwrap_or(&e.prepared.rules);
+    rules::budget::work(rules, &e.responses.by_ordinal)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", e.prepared.source.name))?;
     Ok(assess::assess(assess::Inputs {
         checklist: &e.prepared.checklist,
-        rules: e.ruleset.as_ref().unwrap_or(&e.prepared.rules),
+        rules,
         responses: &e.responses,
         answers: &e.prepared.source,
         rules_files: &e.rules_files,

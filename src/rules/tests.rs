@@ -249,3 +249,96 @@ fn repeated_patterns_share_one_compiled_regex() {
     let set = load(&text).unwrap().1;
     assert_eq!(set.rules.len(), 3);
 }
+
+#[test]
+fn patterns_mean_and_fail_as_with_the_regex_crate() {
+    for pattern in [
+        "\\w{1000}",
+        "(a{1000}){1000}",
+        "(unclosed",
+        "\\p{NoSuchProperty}",
+        "(?-u:\\xFF)",
+    ] {
+        let expected = regex::RegexBuilder::new(pattern)
+            .size_limit(MAX_REGEX_SIZE)
+            .dfa_size_limit(MAX_REGEX_SIZE)
+            .build()
+            .map(|_| ())
+            .map_err(|e| {
+                let text = e.to_string();
+                format!(
+                    "invalid regular expression: {}",
+                    text.lines().last().unwrap_or("")
+                )
+            });
+        assert!(expected.is_err(), "{pattern}");
+        assert_eq!(Pattern::new(pattern, false).map(|_| ()), expected);
+    }
+    let texts = [
+        "by hand",
+        "BY HAND",
+        "café",
+        "ſo",
+        "KELVIN \u{212A}",
+        "x_y",
+        "",
+    ];
+    for (pattern, ignore_case) in [
+        ("\\bhand\\b", false),
+        ("(?i)s", false),
+        ("k", true),
+        ("\\bcaf\\w\\b", false),
+        ("\\w+", false),
+    ] {
+        let ours = Pattern::new(pattern, ignore_case).unwrap_or_else(|e| panic!("{e}"));
+        let theirs = regex::RegexBuilder::new(pattern)
+            .case_insensitive(ignore_case)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for text in texts {
+            assert_eq!(
+                ours.is_match(text),
+                theirs.is_match(text),
+                "{pattern} {text}"
+            );
+        }
+    }
+    assert!(Pattern::new("by hand|excel", true).is_ok_and(|p| p.is_compiled()));
+}
+
+#[test]
+fn one_compiled_regex_serves_every_rule_with_the_pattern() {
+    let mut text = String::from(
+        "id: t\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q?, guidance: G, severity: high }\nrules:\n",
+    );
+    for i in 0..3 {
+        let _ = writeln!(
+            text,
+            "  - {{ id: r{i}, when: {{ question: q1, elaboration-matches: \"by hand|excel\", ignore-case: true }}, finding: F, recommendation: R }}"
+        );
+    }
+    let (_, rules) =
+        crate::checklist::parse(crate::source::SourceFile::from_string("t.yaml", text))
+            .and_then(RuleSet::of_loaded)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    let patterns: Vec<&Pattern> = patterns(&rules).collect();
+    assert_eq!(patterns.len(), 3);
+    assert!(patterns.iter().all(|p| Arc::ptr_eq(&p.0, &patterns[0].0)));
+    assert!(patterns[0].is_match("tracked in EXCEL"));
+    assert!(patterns[2].is_match("tracked in EXCEL, ſo to speak"));
+    assert!(!patterns[1].is_match("tracked in a wiki"));
+}
+
+#[test]
+fn every_builtin_pattern_builds() {
+    for builtin in crate::checklist::BUILTIN {
+        let spec = crate::checklist::Spec::parse(builtin.id);
+        let (_, rules) = crate::checklist::load(&spec, None)
+            .and_then(RuleSet::of_loaded)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        for p in patterns(&rules) {
+            build_regex(p.as_str(), p.ignore_case())
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", builtin.id, p.as_str()));
+        }
+    }
+}
