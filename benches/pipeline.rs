@@ -116,6 +116,7 @@ fn assess<'c>(
         rules_files: &[],
         warnings: Vec::new(),
         date: DATE.to_owned(),
+        answer_keys: None,
     })
 }
 

@@ -208,6 +208,36 @@ pub struct Inputs<'c> {
     pub rules_files: &'c [crate::source::SourceFile],
     pub warnings: Vec<Diagnostic>,
     pub date: String,
+    /// The answer keys' positions when already found (see [`answer_keys`]); else the
+    /// assessment finds those of its findings.
+    pub answer_keys: Option<&'c AnswerKeys>,
+}
+
+/// Line and column of each answer's key, by question ordinal.
+pub type AnswerKeys = HashMap<usize, (Option<usize>, Option<usize>)>;
+
+/// The document path of every answer's key, for [`crate::diag::resolve_with`].
+pub fn answer_key_paths(checklist: &Checklist) -> Vec<yaml::DocPath> {
+    checklist
+        .questions()
+        .map(|(_, q)| vec![Seg::Key("answers".into()), Seg::Key(q.id.clone())])
+        .collect()
+}
+
+/// The positions [`crate::diag::resolve_with`] found for [`answer_key_paths`].
+pub fn answer_keys<S: std::hash::BuildHasher>(
+    checklist: &Checklist,
+    found: &HashMap<yaml::DocPath, yaml::NodePos, S>,
+) -> AnswerKeys {
+    checklist
+        .questions()
+        .zip(answer_key_paths(checklist))
+        .filter_map(|((qref, _), path)| {
+            let pos = found.get(&path)?;
+            let point = pos.key.unwrap_or(pos.value);
+            Some((qref.ordinal, (Some(point.line), Some(point.column))))
+        })
+        .collect()
 }
 
 /// Credit a question earns towards readiness, out of its weight.
@@ -261,6 +291,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         rules_files,
         warnings,
         date,
+        answer_keys: inputs_keys,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
     let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
@@ -275,7 +306,10 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
     }
-    let locations = locate_answers(answers, checklist, fired.iter().map(|r| r.anchor));
+    let locations = match inputs_keys {
+        Some(keys) => keys.clone(),
+        None => locate_answers(answers, checklist, fired.iter().map(|r| r.anchor)),
+    };
     let findings: Vec<Finding<'c>> = fired
         .iter()
         .map(|rule| {

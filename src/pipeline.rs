@@ -193,10 +193,32 @@ pub fn check(prepared: &Prepared) -> (Vec<Diagnostic>, Option<Responses>) {
         &prepared.named,
         prepared.source.base_dir(),
     );
-    if !diagnostics.is_empty() {
-        diag::resolve(&prepared.source, &mut diagnostics);
-    }
+    diag::resolve(&prepared.source, &mut diagnostics);
     (diagnostics, responses)
+}
+
+/// [`check`] for an assessment: when there are diagnostics to place, the answer keys that
+/// findings point at are found in the same pass over the file.
+pub fn check_for_assessment(
+    prepared: &Prepared,
+) -> (
+    Vec<Diagnostic>,
+    Option<Responses>,
+    Option<assess::AnswerKeys>,
+) {
+    let (mut diagnostics, responses) = validate::validate(
+        &prepared.file,
+        &prepared.checklist,
+        &prepared.named,
+        prepared.source.base_dir(),
+    );
+    if diagnostics.is_empty() {
+        return (diagnostics, responses, None);
+    }
+    let paths = assess::answer_key_paths(&prepared.checklist);
+    let found = diag::resolve_with(&prepared.source, &mut diagnostics, &paths);
+    let keys = assess::answer_keys(&prepared.checklist, &found);
+    (diagnostics, responses, Some(keys))
 }
 
 /// Why `--rules` files could not be used.
@@ -254,6 +276,8 @@ pub struct Evaluated {
     pub ruleset: Option<RuleSet>,
     /// Validation's warnings, which the assessment carries.
     pub warnings: Vec<Diagnostic>,
+    /// The answer keys' positions, when placing the warnings found them already.
+    pub answer_keys: Option<assess::AnswerKeys>,
 }
 
 /// Runs the rules and rates the risk.
@@ -269,5 +293,6 @@ pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
         rules_files: &e.rules_files,
         warnings: e.warnings.clone(),
         date: assess::assessment_date()?,
+        answer_keys: e.answer_keys.as_ref(),
     }))
 }

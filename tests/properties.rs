@@ -71,6 +71,7 @@ fn render(text: &str, format: ReportFormat) -> String {
         rules_files: &[],
         warnings: Vec::new(),
         date: "2024-01-01".to_owned(),
+        answer_keys: None,
     });
     report::render(&assessment, format, None).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -55,6 +55,7 @@ fn render(text: &str, format: ReportFormat) -> Option<String> {
         rules_files: &[],
         warnings: Vec::new(),
         date: "2024-01-01".into(),
+        answer_keys: None,
     });
     Some(report::render(&a, format, None).unwrap_or_else(|e| panic!("rendering failed: {e}")))
 }

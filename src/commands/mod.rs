@@ -111,7 +111,7 @@ fn evaluate(
             return Ok(Err(exit::ERROR));
         }
     };
-    let (diagnostics, responses) = pipeline::check(&prepared);
+    let (diagnostics, responses, answer_keys) = pipeline::check_for_assessment(&prepared);
     let Some(responses) = responses else {
         output::stderr(&diag::render_text(
             &[&prepared.source],
@@ -154,6 +154,7 @@ fn evaluate(
         rules_files,
         ruleset,
         warnings: diagnostics,
+        answer_keys,
     }))
 }
 

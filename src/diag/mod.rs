@@ -208,10 +208,19 @@ macro_rules! path {
 /// Fills in file, line, column and span of every diagnostic about `source`. A path that
 /// is not in the document (a missing key) falls back to its nearest existing parent.
 pub fn resolve(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
-    if diagnostics.is_empty() {
-        return;
+    if !diagnostics.is_empty() {
+        resolve_with(source, diagnostics, &[]);
     }
-    let mut wanted: HashSet<DocPath> = HashSet::new();
+}
+
+/// [`resolve`], with the positions of `extra` paths found in the same pass over the file
+/// (an assessment's answer keys: one pass serves the diagnostics and the findings).
+pub fn resolve_with(
+    source: &SourceFile,
+    diagnostics: &mut [Diagnostic],
+    extra: &[DocPath],
+) -> HashMap<DocPath, NodePos> {
+    let mut wanted: HashSet<DocPath> = extra.iter().cloned().collect();
     for diagnostic in diagnostics.iter() {
         if let Some((path, _)) = &diagnostic.target {
             for len in 0..=path.len() {
@@ -247,6 +256,7 @@ pub fn resolve(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
             diagnostic.span = Some(token_span(&source.text, offset));
         }
     }
+    found
 }
 
 /// Longest source line shown in an excerpt; a longer one (minified or generated YAML)

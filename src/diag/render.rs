@@ -87,6 +87,10 @@ fn message_text(diagnostic: &Diagnostic) -> String {
 /// escaped for a terminal; a source holding control characters is shown escaped, with
 /// the labels mapped onto the escaped copy.
 pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: bool) -> String {
+    // Nothing to show: no copy of the sources (a large file is megabytes).
+    if diagnostics.is_empty() {
+        return String::new();
+    }
     let mut files = SimpleFiles::new();
     let mut ids = HashMap::new();
     let mut mapped = HashMap::new();

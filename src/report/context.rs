@@ -366,6 +366,7 @@ mod tests {
             rules_files: &[],
             warnings: diagnostics,
             date: "2023-11-14".to_owned(),
+            answer_keys: None,
         });
         let ours = context(&assessment);
         let serde = Value::from(Serde(&assessment));

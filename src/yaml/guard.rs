@@ -105,6 +105,11 @@ fn may_hold(text: &str, byte: u8) -> bool {
                     bytes[i - 1],
                     b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b','
                 ))
+            // An anchor or a tag has a name: `&` or `!` before white space is prose
+            // ("R & D"), or the non-specific tag `!`, which changes nothing.
+            && bytes
+                .get(i + 1)
+                .is_some_and(|next| !matches!(next, b' ' | b'\t' | b'\n' | b'\r'))
     })
 }
 
@@ -187,6 +192,7 @@ mod tests {
     fn plain_files_and_prose_do_not_run_the_pass() {
         assert!(!may_hold("a: R&D, done!\nb: [x,y]\n", b'&'));
         assert!(!may_hold("a: R&D, done!\nb: [x,y]\n", b'!'));
+        assert!(!may_hold("a: Done & reviewed\n", b'&'));
         assert!(may_hold("a: &x 1\n", b'&'));
         assert!(may_hold("a: [!x 1]\n", b'!'));
         assert!(check("a: R&D, done!\n").is_ok());
