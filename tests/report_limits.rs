@@ -62,11 +62,9 @@ fn endless_recursion_in_a_user_template_hits_the_recursion_limit() {
 
 /// minijinja 3.0.5 bounds repeated strings (`s * n`) but not concatenation, and fuel
 /// counts instructions, not bytes: forty doublings take a few hundred instructions and a
-/// terabyte. Bounding it needs the render in a child process under a memory limit (or an
-/// allocator with a budget, which `unsafe_code = "forbid"` rules out); see the report of
-/// issue 18.
+/// terabyte. The render runs in a child process under a memory limit, and its end by a
+/// failed allocation is reported, naming the template.
 #[test]
-#[ignore = "an exponential string still aborts on allocation failure (issue 18, item 10)"]
 fn an_exponential_string_in_a_user_template_is_a_clear_error() {
     fails_naming_the_template(
         "exp.md.j2",

@@ -21,6 +21,7 @@ mod diff;
 mod init;
 mod lint;
 mod report;
+mod sandbox;
 mod show;
 mod validate;
 

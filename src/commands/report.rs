@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use super::{Ctx, evaluate};
+use super::{Ctx, evaluate, sandbox};
 use crate::assess;
 use crate::cli::ReportArgs;
 use crate::exit;
@@ -11,6 +11,12 @@ use crate::pipeline;
 use crate::source::SourceFile;
 
 pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
+    if let Some(path) = &args.template {
+        if !sandbox::in_child() && cfg!(unix) {
+            return sandbox::run_child(path);
+        }
+        sandbox::limit_memory();
+    }
     let template = match &args.template {
         Some(path) => Some(SourceFile::read(path)?),
         None => None,
@@ -40,11 +46,18 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
                 .iter()
                 .filter_map(|s| s.path.clone()),
         );
-        // Rendered straight into the file: a large report never sits in memory whole.
-        output::write_file_with(path, &inputs, true, |out| {
-            crate::report::render_to(&assessment, args.format, template.as_ref(), out)
-        })
-        .with_context(|| format!("the report was not written to {}", path.display()))?;
+        let written = if template.is_some() {
+            // Whole before the file is made: a user template that runs out of memory
+            // ends its process at once, which must leave no temporary file behind.
+            crate::report::render(&assessment, args.format, template.as_ref())
+                .and_then(|text| output::write_file(path, text.as_bytes(), &inputs, true))
+        } else {
+            // Rendered straight into the file: a large report never sits in memory whole.
+            output::write_file_with(path, &inputs, true, |out| {
+                crate::report::render_to(&assessment, args.format, None, out)
+            })
+        };
+        written.with_context(|| format!("the report was not written to {}", path.display()))?;
     } else if template.is_none() {
         // A built-in template renders on every input (the tests show it), so it goes out
         // as it is made, without a buffer the size of the report.
