@@ -280,6 +280,19 @@ pub struct Evaluated {
     pub answer_keys: Option<assess::AnswerKeys>,
 }
 
+impl Evaluated {
+    /// The files read for this assessment (answers, `--rules` files, the checklist's),
+    /// which an output file must never replace.
+    pub fn input_paths(&self, rules_paths: &[PathBuf]) -> Vec<PathBuf> {
+        let answers = self.prepared.source.path.iter().cloned();
+        let checklists = self.prepared.checklist.sources.iter();
+        answers
+            .chain(rules_paths.iter().cloned())
+            .chain(checklists.filter_map(|s| s.path.clone()))
+            .collect()
+    }
+}
+
 /// Runs the rules and rates the risk.
 pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
     let rules = e.ruleset.as_ref().unwrap_or(&e.prepared.rules);

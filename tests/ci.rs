@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{airisk, fixture, run};
+use common::{airisk, fixture, run, tool};
 use serde_json::Value;
 
 const EXAMPLES: [&str; 4] = [
@@ -25,23 +25,6 @@ fn root() -> PathBuf {
 
 fn example(name: &str) -> PathBuf {
     root().join("examples").join(format!("{name}.yaml"))
-}
-
-/// A tool from `var`, or where .ci/run installs it; `None` (the test is skipped) when
-/// absent, unless AIRISK_REQUIRE_TOOLS is set.
-fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
-    let found = std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-        .or_else(fallback);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("AIRISK_REQUIRE_TOOLS").is_none(),
-            "{var} is required here (AIRISK_REQUIRE_TOOLS is set)"
-        );
-        eprintln!("skipped: {var} not found (install it, or run .ci/run)");
-    }
-    found
 }
 
 fn sarif_multitool() -> Option<PathBuf> {

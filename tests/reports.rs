@@ -14,7 +14,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{airisk, fixture, run};
+use common::{airisk, fixture, run, tool};
 
 const EXAMPLES: &[&str] = &[
     "mature-fraud-model",
@@ -434,21 +434,6 @@ fn markdown_structure_is_intact(md: &str) {
         assert!(!line.contains("](javascript"), "{line}");
         assert!(!line.contains("<!--"), "{line}");
     }
-}
-
-fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
-    let found = std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-        .or_else(fallback);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("AIRISK_REQUIRE_TOOLS").is_none(),
-            "{var} is required here (AIRISK_REQUIRE_TOOLS is set)"
-        );
-        eprintln!("skipped: {var} not found (install it, or run .ci/run)");
-    }
-    found
 }
 
 fn which(name: &str) -> Option<PathBuf> {

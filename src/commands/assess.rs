@@ -38,16 +38,7 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     }
     // Everything is written before the exit status is decided, so that a failing gate
     // still leaves its reports.
-    let mut inputs = vec![args.file.clone()];
-    inputs.extend(args.rules.iter().cloned());
-    inputs.extend(
-        evaluated
-            .prepared
-            .checklist
-            .sources
-            .iter()
-            .filter_map(|s| s.path.clone()),
-    );
+    let inputs = evaluated.input_paths(&args.rules);
     for spec in &args.outputs {
         write_output(spec, &assessment, fail_on, &inputs)?;
     }

@@ -35,17 +35,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
     }
     // `-o -` is standard output, as without `-o`.
     if let Some(path) = args.output.as_deref().filter(|p| !output::is_stdout(p)) {
-        let mut inputs = vec![args.file.clone()];
-        inputs.extend(args.rules.iter().cloned());
+        let mut inputs = evaluated.input_paths(&args.rules);
         inputs.extend(args.template.iter().cloned());
-        inputs.extend(
-            evaluated
-                .prepared
-                .checklist
-                .sources
-                .iter()
-                .filter_map(|s| s.path.clone()),
-        );
         let written = if template.is_some() {
             // Whole before the file is made: a user template that runs out of memory
             // ends its process at once, which must leave no temporary file behind.

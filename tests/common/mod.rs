@@ -91,3 +91,21 @@ pub fn one<'a>(diags: &'a [Diag], code: &str, question: Option<&str>) -> &'a Dia
 pub fn at(d: &Diag) -> (u64, u64) {
     (d.line.expect("line"), d.column.expect("column"))
 }
+
+/// A tool from `var`, or found by `fallback` (where .ci/run installs it); `None` (the
+/// test is skipped) when absent, unless AIRISK_REQUIRE_TOOLS is set, as in CI.
+#[allow(clippy::print_stderr)] // a skipped test says why
+pub fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    let found = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+        .or_else(fallback);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("AIRISK_REQUIRE_TOOLS").is_none(),
+            "{var} is required here (AIRISK_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("skipped: {var} not found (install it, or run .ci/run)");
+    }
+    found
+}
