@@ -3,6 +3,7 @@
 #![no_main]
 
 use airisk::checklist::{self, LoadError};
+use airisk::rules::RuleSet;
 use airisk::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
@@ -10,11 +11,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match checklist::parse(SourceFile::from_string("fuzz.yaml", text.to_owned())) {
-        Ok(loaded) => {
-            let mut diagnostics = airisk::lint::lint(&loaded.checklist);
-            airisk::diag::resolve(loaded.source(), &mut diagnostics);
-            let _ = airisk::diag::render_text(&[loaded.source()], &diagnostics, false);
+    match checklist::parse(SourceFile::from_string("fuzz.yaml", text.to_owned()))
+        .and_then(RuleSet::of_loaded)
+    {
+        Ok((checklist, rules)) => {
+            let mut diagnostics = airisk::lint::lint(&checklist, &rules);
+            let source = &checklist.sources[0];
+            airisk::diag::resolve(source, &mut diagnostics);
+            let _ = airisk::diag::render_text(&[source], &diagnostics, false);
         }
         Err(LoadError::Invalid {
             source,
