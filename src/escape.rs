@@ -21,7 +21,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// A character that must never reach a terminal raw: C0 (tab and line feed aside, which
 /// the callers decide on), DEL, C1 (8-bit CSI, OSC, NEL...) and bidirectional controls.
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 

@@ -19,18 +19,12 @@ use minijinja::{AutoEscape, Error, HtmlEscape, Output, State};
 
 use crate::one_line;
 
-/// Characters never written as themselves: shown as their `\u{..}` escape.
+/// Characters never written as themselves: shown as their `\u{..}` escape. Those a
+/// terminal must not get raw ([`crate::escape::is_unsafe`]), and noncharacters, which
+/// make HTML invalid.
 pub fn is_hidden(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(
-            c,
-            '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{061c}'
-                | '\u{fdd0}'..='\u{fdef}'
-        )
+    crate::escape::is_unsafe(c)
+        || matches!(c, '\u{fdd0}'..='\u{fdef}')
         || (u32::from(c) & 0xfffe) == 0xfffe
 }
 

@@ -185,18 +185,19 @@ fn check_elaboration(
             format!("a good elaboration: {}", one_line(&question.guidance))
         }
     };
+    let missing = |message: &str| {
+        Diagnostic::error(Code::MissingElaboration, message)
+            .at(at.clone())
+            .question(id)
+            .help(format!(
+                "every answer, NA included, needs a written justification; {}",
+                guidance()
+            ))
+    };
     let text = match raw {
         Some(Raw::Str(text)) => text,
         None | Some(Raw::Null) => {
-            out.push(
-                Diagnostic::error(Code::MissingElaboration, "the answer has no elaboration")
-                    .at(at)
-                    .question(id)
-                    .help(format!(
-                        "every answer, NA included, needs a written justification; {}",
-                        guidance()
-                    )),
-            );
+            out.push(missing("the answer has no elaboration"));
             return None;
         }
         Some(other) => {
@@ -216,15 +217,7 @@ fn check_elaboration(
     let shown = visible(text);
     let trimmed = shown.trim();
     if trimmed.is_empty() {
-        out.push(
-            Diagnostic::error(Code::MissingElaboration, "the elaboration is empty")
-                .at(at)
-                .question(id)
-                .help(format!(
-                    "every answer, NA included, needs a written justification; {}",
-                    guidance()
-                )),
-        );
+        out.push(missing("the elaboration is empty"));
         return None;
     }
     if is_placeholder(trimmed) {
