@@ -294,7 +294,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         answer_keys: inputs_keys,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    let mut fired = rules.evaluate(by_ordinal);
     let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity

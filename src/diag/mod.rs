@@ -6,7 +6,7 @@
 //! [`resolve`], in one position-aware pass over the file, and only when there is at least
 //! one diagnostic: the path where a file is valid never pays for it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -220,7 +220,7 @@ pub fn resolve_with(
     diagnostics: &mut [Diagnostic],
     extra: &[DocPath],
 ) -> HashMap<DocPath, NodePos> {
-    let mut wanted: HashSet<DocPath> = extra.iter().cloned().collect();
+    let mut wanted: foldhash::HashSet<DocPath> = extra.iter().cloned().collect();
     for diagnostic in diagnostics.iter() {
         if let Some((path, _)) = &diagnostic.target {
             for len in 0..=path.len() {
@@ -230,7 +230,7 @@ pub fn resolve_with(
     }
     let wanted: Vec<DocPath> = wanted.into_iter().collect();
     let found: HashMap<DocPath, NodePos> = if wanted.is_empty() {
-        HashMap::new()
+        HashMap::default()
     } else {
         yaml::locate(&source.text, &wanted)
     };
@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_kebab_case_and_round_trip() {
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         for code in Code::ALL {
             let name = code.as_str();
             assert!(seen.insert(name), "duplicate code {name}");

@@ -36,7 +36,7 @@ fn response(answer: AnswerValue, elaboration: &str, evidence: usize) -> Response
 }
 
 fn fires(when: &str, responses: &[Response]) -> bool {
-    rule_set(when).evaluate(responses).count() == 1
+    rule_set(when).evaluate(responses).len() == 1
 }
 
 fn two(a: Response, b: Response) -> Vec<Response> {
