@@ -194,6 +194,10 @@ pub struct AssessArgs {
     /// Print nothing but errors (the outputs of --output are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show only the N most severe findings in the table (the rest are counted); JSON, the
+    /// CI formats and the reports keep them all.
+    #[arg(long, value_name = "N")]
+    pub top: Option<std::num::NonZeroUsize>,
 }
 
 /// A gate: a severity, or `none` for no gate.

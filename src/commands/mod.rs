@@ -15,6 +15,7 @@ use crate::output;
 use crate::pipeline::{self, ChecklistCache, Evaluated, RulesError, Unusable};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
+use crate::term::Layout;
 
 mod assess;
 mod diff;
@@ -27,9 +28,12 @@ mod validate;
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: &Cli) -> Result<u8> {
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let color_out = use_color(cli.color, stdout_is_terminal);
     let ctx = Ctx {
-        color_out: use_color(cli.color, std::io::stdout().is_terminal()),
+        color_out,
         color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+        tables: Layout::new(color_out, stdout_is_terminal, columns().as_deref()),
     };
     match &cli.command {
         Command::Checklists(args) => show::checklists(args, &ctx),
@@ -62,6 +66,13 @@ pub fn run(cli: &Cli) -> Result<u8> {
 pub struct Ctx {
     pub color_out: bool,
     pub color_err: bool,
+    /// How tables on stdout are drawn.
+    pub tables: Layout,
+}
+
+/// `COLUMNS`, which a pipe or a CI log may set to choose the width of tables.
+pub(crate) fn columns() -> Option<String> {
+    std::env::var("COLUMNS").ok()
 }
 
 /// Whether to colour output written to a stream.
