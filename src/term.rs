@@ -317,7 +317,10 @@ mod tests {
         assert_eq!(Layout::new(false, true, Some("80")).width, Some(80));
         assert_eq!(Layout::new(false, false, Some(" 132 ")).width, Some(132));
         for insane in ["0", "19", "1001", "-5", "wide", ""] {
-            assert_eq!(Layout::new(false, false, Some(insane)).width, Some(PIPE_WIDTH));
+            assert_eq!(
+                Layout::new(false, false, Some(insane)).width,
+                Some(PIPE_WIDTH)
+            );
             assert_eq!(Layout::new(false, true, Some(insane)).width, None);
         }
     }

@@ -18,6 +18,7 @@ use crate::source::SourceFile;
 use crate::term::Layout;
 
 mod assess;
+mod config;
 mod diff;
 mod init;
 mod lint;
@@ -26,8 +27,13 @@ mod sandbox;
 mod show;
 mod validate;
 
-/// Runs a parsed command line; returns the exit status.
-pub fn run(cli: &Cli) -> Result<u8> {
+/// Runs a parsed command line, under the settings of the config file; returns the exit
+/// status.
+pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
+    let settings = match config::apply(&mut cli, matches)? {
+        Ok(settings) => settings,
+        Err(code) => return Ok(code),
+    };
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let color_out = use_color(cli.color, stdout_is_terminal);
     let ctx = Ctx {
@@ -48,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Diff(args) => diff::run(args, &ctx),
+        Command::Config(args) => config::show(args, &settings),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
             clap_complete::generate(
@@ -76,7 +83,7 @@ pub(crate) fn columns() -> Option<String> {
 }
 
 /// Whether to colour output written to a stream.
-fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
