@@ -301,3 +301,22 @@ fn config_command_prints_each_setting_and_where_it_came_from() {
     assert_eq!(doc["settings"]["color"]["from"], "default");
     assert_eq!(doc["settings"]["outputs"]["value"], serde_json::json!([]));
 }
+
+#[test]
+fn the_documented_config_files_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = assert_fs::TempDir::new().unwrap();
+    let mut found = 0;
+    for doc in ["README.md", "docs/config.md"] {
+        let text = fs::read_to_string(root.join(doc)).unwrap();
+        for block in text.split("```toml\n").skip(1) {
+            let block = block.split("```").next().unwrap();
+            let path = dir.path().join(format!("{found}.toml"));
+            fs::write(&path, block).unwrap();
+            let r = run(airisk().arg("--config").arg(&path).arg("config"));
+            assert_eq!(r.code, 0, "{doc}:\n{block}\n{}", r.stderr);
+            found += 1;
+        }
+    }
+    assert_eq!(found, 2);
+}
