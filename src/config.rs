@@ -143,15 +143,19 @@ pub fn find(cwd: &Path) -> Option<PathBuf> {
 }
 
 /// Reads a config file; every problem is a diagnostic at its line and column.
-pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
-    let at = |code: Code, message: String, span: Range<usize>| {
-        locate(source, Diagnostic::error(code, message), span)
+pub fn parse(source: &SourceFile) -> Result<Config, Box<Diagnostic>> {
+    let at = |code: Code, message: String, span: Range<usize>, help: String| {
+        Box::new(locate(
+            source,
+            Diagnostic::error(code, message).help(help),
+            span,
+        ))
     };
     // Syntax first, so that a malformed file is not reported as a wrong type.
     if let Err(err) = source.text.parse::<toml::Table>() {
         let span = err.span().unwrap_or(0..0);
-        return Err(at(Code::TomlSyntax, toml_message(&err), span)
-            .help("see docs/config.md for the format"));
+        let help = "see docs/config.md for the format".to_owned();
+        return Err(at(Code::TomlSyntax, toml_message(&err), span, help));
     }
     let raw: Raw = toml::from_str(&source.text).map_err(|err| {
         let span = err.span().unwrap_or(0..0);
@@ -163,9 +167,10 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
                 Some(best) => format!("did you mean `{best}`? The keys are {}", KEYS.join(", ")),
                 None => format!("the keys are {}", KEYS.join(", ")),
             };
-            at(Code::UnknownKey, format!("unknown key `{key}`"), span).help(help)
+            at(Code::UnknownKey, format!("unknown key `{key}`"), span, help)
         } else {
-            at(Code::WrongType, message, span).help("see docs/config.md for each key's type")
+            let help = "see docs/config.md for each key's type".to_owned();
+            at(Code::WrongType, message, span, help)
         }
     })?;
     let dir = source
@@ -204,8 +209,8 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
         for (text, span) in &texts.get_ref().0 {
             let span = span.clone().unwrap_or_else(|| texts.span());
             let mut spec = parse_output(text).map_err(|message| {
-                at(Code::WrongType, format!("outputs: {message}"), span)
-                    .help("write FORMAT=PATH, as for `assess --output`")
+                let help = "write FORMAT=PATH, as for `assess --output`".to_owned();
+                at(Code::WrongType, format!("outputs: {message}"), span, help)
             })?;
             spec.path = relative_to(dir, &spec.path);
             outputs.push(spec);
@@ -220,8 +225,8 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
                     Code::WrongType,
                     format!("{key}: unknown level `{}`", value.get_ref()),
                     value.span(),
+                    "write none, low, medium, high or critical".to_owned(),
                 )
-                .help("write none, low, medium, high or critical")
             })
     };
     config.fail_on = raw.fail_on.map(|v| level(&v, "fail-on")).transpose()?;
@@ -239,8 +244,8 @@ pub fn parse(source: &SourceFile) -> Result<Config, Diagnostic> {
                         Code::WrongType,
                         format!("color: unknown choice `{}`", value.get_ref()),
                         value.span(),
+                        "write auto, always or never".to_owned(),
                     )
-                    .help("write auto, always or never")
                 })
         })
         .transpose()?;
@@ -323,7 +328,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> Result<Config, Diagnostic> {
+    fn parsed(text: &str) -> Result<Config, Box<Diagnostic>> {
         let mut source = SourceFile::from_string("conf/airisk.toml", text.to_owned());
         source.path = Some(PathBuf::from("conf/airisk.toml"));
         parse(&source)

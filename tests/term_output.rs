@@ -46,12 +46,12 @@ fn piped_tables_wrap_to_columns_when_it_is_set() {
     }
     // Narrower than the summary line above them, the tables still fit.
     let r = run(assess_long(&[]).env("COLUMNS", "60"));
-    let tables: String = r
+    let tables = r
         .stdout
         .lines()
         .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(tables.lines().count() > 20, "{}", r.stdout);
     assert!(widest(&tables) <= 60, "{}", r.stdout);
 }

@@ -35,7 +35,7 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Result<Settings, u8>
                 Ok(config) => Some(config),
                 Err(diagnostic) => {
                     let color = super::use_color(cli.color, std::io::stderr().is_terminal());
-                    output::stderr(&crate::diag::render_text(&[&source], &[diagnostic], color));
+                    output::stderr(&crate::diag::render_text(&[&source], &[*diagnostic], color));
                     output::stderr(&format!(
                         "error: {} is not a valid airisk configuration\n",
                         term_line(&source.name)
