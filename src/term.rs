@@ -220,15 +220,27 @@ pub fn assessment(a: &Assessment<'_>, layout: Layout, top: Option<usize>) -> Str
     let readiness = a
         .readiness
         .map_or_else(|| "n/a".to_owned(), |r| format!("{r:.1}/100"));
-    let _ = writeln!(
-        out,
-        "Overall risk: {}   readiness: {readiness}   findings: {} critical, {} high, {} medium, {} low\n",
-        rating_text(a.rating, color),
+    let rating = |color| {
+        format!(
+            "Overall risk: {}   readiness: {readiness}",
+            rating_text(a.rating, color)
+        )
+    };
+    let findings = format!(
+        "findings: {} critical, {} high, {} medium, {} low",
         a.totals.findings.critical,
         a.totals.findings.high,
         a.totals.findings.medium,
         a.totals.findings.low
     );
+    // One line when it fits the width the tables have; colour codes take no room.
+    let one_line = rating(false).len() + 3 + findings.len();
+    let separator = match layout.width {
+        Some(width) if one_line > usize::from(width) => "\n",
+        _ => "   ",
+    };
+    let rating = rating(color);
+    let _ = writeln!(out, "{rating}{separator}{findings}\n");
     let ml = a.ml_test_score.is_some();
     let mut t = table(layout);
     let mut header = vec![
