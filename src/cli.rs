@@ -33,6 +33,15 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    /// Read settings from this file instead of the airisk.toml found in the current folder
+    /// or its nearest parent (up to the repository's root). See docs/config.md.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any airisk.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -94,6 +103,12 @@ pub enum Command {
     /// Compare two assessments of the same project.
     #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
     Diff(DiffArgs),
+
+    /// Print the effective settings and where each came from (airisk.toml or defaults).
+    #[command(
+        after_help = "Examples:\n  airisk config\n  airisk config --format json\n  airisk --config ci/airisk.toml config"
+    )]
+    Config(ConfigArgs),
 
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
@@ -194,6 +209,10 @@ pub struct AssessArgs {
     /// Print nothing but errors (the outputs of --output are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show only the N most severe findings in the table (the rest are counted); JSON, the
+    /// CI formats and the reports keep them all.
+    #[arg(long, value_name = "N")]
+    pub top: Option<std::num::NonZeroUsize>,
 }
 
 /// A gate: a severity, or `none` for no gate.
@@ -262,7 +281,7 @@ pub struct OutputSpec {
     pub path: PathBuf,
 }
 
-fn parse_output(value: &str) -> Result<OutputSpec, String> {
+pub fn parse_output(value: &str) -> Result<OutputSpec, String> {
     let names = || {
         OutputFormat::value_variants()
             .iter()
@@ -342,6 +361,13 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[command(flatten)]
     pub checklist: ChecklistArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,

@@ -11,6 +11,7 @@ pub mod checklist_paths;
 pub mod ci;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diag;
 pub mod escape;
 pub mod init;
@@ -42,8 +43,6 @@ pub fn one_line(text: &str) -> String {
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Exit statuses: part of the interface, asserted by the tests.
 pub mod exit {
     /// Valid, and no open finding at or above `--fail-on`.
@@ -56,8 +55,13 @@ pub mod exit {
 
 /// Parses the command line, runs the command and returns the exit status.
 pub fn run() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = <cli::Cli as clap::CommandFactory>::command()
+        .try_get_matches()
+        .and_then(|matches| {
+            <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches).map(|cli| (cli, matches))
+        });
+    let (cli, matches) = match parsed {
+        Ok(pair) => pair,
         Err(err) => {
             let code = if err.use_stderr() {
                 exit::ERROR
@@ -69,7 +73,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let result = commands::run(&cli);
+    let result = commands::run(cli, &matches);
     // Ctrl-C during a file write (the old file stays) or after its last chunk (the new one
     // is whole): the process ends as interrupted, with nothing to say.
     if output::interrupted() {

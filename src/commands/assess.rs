@@ -14,6 +14,7 @@ use crate::exit;
 use crate::output;
 use crate::pipeline;
 use crate::report::ReportFormat;
+use crate::term::Layout;
 
 pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     // Usage mistakes in --output stop the run before any work, and before any file is
@@ -25,6 +26,7 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     };
     let assessment = pipeline::assess(&evaluated)?;
     let fail_on = args.fail_on.threshold();
+    let top = args.top.map(std::num::NonZeroUsize::get);
     // JSON carries the warnings, GitHub makes them annotations; elsewhere they go to stderr.
     if !args.quiet
         && !assessment.warnings.is_empty()
@@ -40,7 +42,7 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     // still leaves its reports.
     let inputs = evaluated.input_paths(&args.rules);
     for spec in &args.outputs {
-        write_output(spec, &assessment, fail_on, &inputs)?;
+        write_output(spec, &assessment, fail_on, &inputs, top)?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         // The summary is a courtesy of the runner: failing to add to it is not a reason
@@ -50,7 +52,7 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
         }
     }
     if !args.quiet {
-        let text = render(args.format.into(), &assessment, fail_on, ctx.color_out)?;
+        let text = render(args.format.into(), &assessment, fail_on, ctx.tables, top)?;
         // A reader that closes the pipe early does not turn a failing gate into a success.
         output::unless_closed(output::stdout(&text))?;
     }
@@ -119,10 +121,11 @@ fn render(
     format: OutputFormat,
     assessment: &Assessment<'_>,
     fail_on: Option<Severity>,
-    color: bool,
+    tables: Layout,
+    top: Option<usize>,
 ) -> Result<String> {
     Ok(match format {
-        OutputFormat::Table => crate::term::assessment(assessment, color),
+        OutputFormat::Table => crate::term::assessment(assessment, tables, top),
         OutputFormat::Json => crate::escape::json_pretty(assessment)?,
         OutputFormat::Github => github(assessment),
         OutputFormat::Sarif => crate::ci::sarif::assessment(assessment)?,
@@ -138,6 +141,7 @@ fn write_output(
     assessment: &Assessment<'_>,
     fail_on: Option<Severity>,
     inputs: &[PathBuf],
+    top: Option<usize>,
 ) -> Result<()> {
     let path = &spec.path;
     let report = match spec.format {
@@ -151,7 +155,9 @@ fn write_output(
             crate::report::render_to(assessment, format, None, out)
         })
     } else {
-        let text = render(spec.format, assessment, fail_on, false)?;
+        // A file is no terminal: no colour, and the width of a pipe.
+        let tables = Layout::new(false, false, super::columns().as_deref());
+        let text = render(spec.format, assessment, fail_on, tables, top)?;
         output::write_file(path, text.as_bytes(), inputs, true)
     };
     written.with_context(|| format!("--output {} was not written", path.display()))

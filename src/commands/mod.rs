@@ -15,8 +15,10 @@ use crate::output;
 use crate::pipeline::{self, ChecklistCache, Evaluated, RulesError, Unusable};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
+use crate::term::Layout;
 
 mod assess;
+mod config;
 mod diff;
 mod init;
 mod lint;
@@ -25,11 +27,19 @@ mod sandbox;
 mod show;
 mod validate;
 
-/// Runs a parsed command line; returns the exit status.
-pub fn run(cli: &Cli) -> Result<u8> {
+/// Runs a parsed command line, under the settings of the config file; returns the exit
+/// status.
+pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
+    let settings = match config::apply(&mut cli, matches)? {
+        Ok(settings) => settings,
+        Err(code) => return Ok(code),
+    };
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let color_out = use_color(cli.color, stdout_is_terminal);
     let ctx = Ctx {
-        color_out: use_color(cli.color, std::io::stdout().is_terminal()),
+        color_out,
         color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+        tables: Layout::new(color_out, stdout_is_terminal, columns().as_deref()),
     };
     match &cli.command {
         Command::Checklists(args) => show::checklists(args, &ctx),
@@ -44,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Diff(args) => diff::run(args, &ctx),
+        Command::Config(args) => config::show(args, &settings),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
             clap_complete::generate(
@@ -62,10 +73,17 @@ pub fn run(cli: &Cli) -> Result<u8> {
 pub struct Ctx {
     pub color_out: bool,
     pub color_err: bool,
+    /// How tables on stdout are drawn.
+    pub tables: Layout,
+}
+
+/// `COLUMNS`, which a pipe or a CI log may set to choose the width of tables.
+pub(crate) fn columns() -> Option<String> {
+    std::env::var("COLUMNS").ok()
 }
 
 /// Whether to colour output written to a stream.
-fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

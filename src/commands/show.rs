@@ -22,7 +22,7 @@ pub fn checklists(args: &ChecklistsArgs, ctx: &Ctx) -> Result<u8> {
         ));
     }
     let text = match args.format {
-        ListFormat::Table => crate::term::checklists(&rows, ctx.color_out),
+        ListFormat::Table => crate::term::checklists(&rows, ctx.tables),
         ListFormat::Json => {
             let items: Vec<serde_json::Value> = rows
                 .iter()
@@ -41,7 +41,7 @@ pub fn show(args: &ShowArgs, ctx: &Ctx) -> Result<u8> {
     let (checklist, _) = load_or_report(&Spec::parse(&args.checklist), ctx)?;
     let c = &checklist;
     let text = match args.format {
-        ShowFormat::Table => crate::term::show(c, ctx.color_out),
+        ShowFormat::Table => crate::term::show(c, ctx.tables),
         ShowFormat::Markdown => crate::term::show_markdown(c),
         ShowFormat::Json => {
             let value = serde_json::json!({

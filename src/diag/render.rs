@@ -113,6 +113,7 @@ pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: b
         termcolor::Buffer::no_color()
     };
     let config = Config::default();
+    let styles = styles();
     let (shown, hidden) = capped(diagnostics);
     for diagnostic in shown {
         let mut notes = Vec::new();
@@ -146,7 +147,8 @@ pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: b
             }
         }
         // Rendering into memory cannot fail for spans inside the file; fall back to a line.
-        if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_err() {
+        let mut writer = term::StylesWriter::new(&mut buffer, &styles);
+        if term::emit_to_write_style(&mut writer, &config, &files, &cs).is_err() {
             let line = format!(
                 "{}: {} [{}] {message}\n",
                 location(diagnostic),
@@ -161,6 +163,24 @@ pub fn render_text(sources: &[&SourceFile], diagnostics: &[Diagnostic], color: b
         std::io::Write::write_all(&mut buffer, line.as_bytes()).ok();
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// codespan-reporting's colours without their bright ("intense") variants: bright yellow
+/// and cyan headers all but vanish on a white background, while the basic red, yellow,
+/// green and cyan, in bold, read well on light and dark themes alike.
+fn styles() -> term::Styles {
+    let mut styles = term::Styles::default();
+    for header in [
+        &mut styles.header_bug,
+        &mut styles.header_error,
+        &mut styles.header_warning,
+        &mut styles.header_note,
+        &mut styles.header_help,
+        &mut styles.header_message,
+    ] {
+        header.set_intense(false);
+    }
+    styles
 }
 
 fn level_name(level: Level) -> &'static str {
