@@ -20,8 +20,10 @@ mod assess;
 mod diff;
 mod init;
 mod lint;
+mod man;
 mod report;
 mod sandbox;
+mod schema;
 mod show;
 mod validate;
 
@@ -39,10 +41,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
         Command::Assess(args) => assess::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
         Command::Lint(args) => lint::run(args, &ctx),
-        Command::Schema(args) => {
-            output::stdout(&crate::schema::schema(args.kind)?)?;
-            Ok(exit::SUCCESS)
-        }
+        Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(args, &ctx),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
@@ -55,6 +54,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             output::stdout(&String::from_utf8_lossy(&buffer))?;
             Ok(exit::SUCCESS)
         }
+        Command::Man(args) => man::run(args),
     }
 }
 

@@ -109,3 +109,16 @@ pub fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<Pat
     }
     found
 }
+
+/// A program on PATH, for [`tool`]'s fallback.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `check-jsonschema` (PyPI), which .ci/run installs: a JSON Schema validator that also
+/// ships the GitHub Actions and workflow schemas.
+pub fn check_jsonschema() -> Option<PathBuf> {
+    tool("AIRISK_CHECK_JSONSCHEMA", || on_path("check-jsonschema"))
+}
