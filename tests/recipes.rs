@@ -67,7 +67,10 @@ fn run_action(dir: &Path, inputs: &[(&str, &str)]) -> ActionRun {
         values.insert(format!("inputs.{}", name.as_str().unwrap()), default.into());
     }
     for (name, value) in inputs {
-        assert!(values.contains_key(&format!("inputs.{name}")), "no input {name}");
+        assert!(
+            values.contains_key(&format!("inputs.{name}")),
+            "no input {name}"
+        );
         values.insert(format!("inputs.{name}"), (*value).into());
     }
     values.insert("runner.os".into(), "Linux".into());
@@ -164,8 +167,7 @@ fn action_keeps_the_report_and_sarif_of_a_failing_gate_and_fails_by_it() {
     let run = run_action(dir.path(), &[("fail-on", "high")]);
     assert_eq!(run.codes["Validate the answers"], 0);
     assert_eq!(
-        run.codes["Assess, writing SARIF and the HTML report before the gate decides"],
-        0,
+        run.codes["Assess, writing SARIF and the HTML report before the gate decides"], 0,
         "the assess step records the gate and goes on"
     );
     assert_eq!(run.outputs["exit-code"], "1");
@@ -303,7 +305,10 @@ fn gitlab_template_writes_the_reports_it_declares_and_keeps_them() {
     let job = &template[".airisk"];
     assert_eq!(template["airisk"]["extends"], ".airisk");
     let artifacts = &job["artifacts"];
-    assert_eq!(artifacts["when"], "always", "reports survive a failing gate");
+    assert_eq!(
+        artifacts["when"], "always",
+        "reports survive a failing gate"
+    );
     let declared = [
         artifacts["reports"]["codequality"].as_str().unwrap(),
         artifacts["reports"]["junit"].as_str().unwrap(),
@@ -335,10 +340,9 @@ fn gitlab_template_writes_the_reports_it_declares_and_keeps_them() {
         for file in declared {
             assert!(dir.path().join(file).is_file(), "{example}: {file}");
         }
-        let quality: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.path().join(declared[0])).unwrap(),
-        )
-        .unwrap();
+        let quality: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(declared[0])).unwrap())
+                .unwrap();
         assert!(quality.is_array());
     }
 }
