@@ -406,6 +406,6 @@ fn pre_commit_hook_matches_answer_files_only() {
     let mut files = Vec::new();
     repository_files(root(), "", &mut files);
     assert!(files.iter().any(|f| f == ".github/workflows/release.yml"));
-    let matched: Vec<&String> = files.iter().filter(|f| matches(f)).collect();
-    assert!(matched.is_empty(), "{matched:?}");
+    let taken: Vec<&String> = files.iter().filter(|f| matches(f)).collect();
+    assert!(taken.is_empty(), "{taken:?}");
 }

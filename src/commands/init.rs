@@ -28,11 +28,11 @@ pub fn run(args: &InitArgs) -> Result<u8> {
 
 /// The checklists named with `--checklist` (the default one when none is), loaded, their
 /// rules checked, and combined; with the names a template's `checklist:` gives them.
-pub(super) fn load_named(named: &[String]) -> Result<(Checklist, Vec<String>)> {
-    let specs = if named.is_empty() {
+pub(super) fn load_named(given: &[String]) -> Result<(Checklist, Vec<String>)> {
+    let specs = if given.is_empty() {
         vec![Spec::parse(checklist::DEFAULT_CHECKLIST)]
     } else {
-        named.iter().map(|s| Spec::parse(s)).collect()
+        given.iter().map(|s| Spec::parse(s)).collect()
     };
     let mut parts = Vec::new();
     for spec in &specs {
