@@ -409,3 +409,150 @@ fn pre_commit_hook_matches_answer_files_only() {
     let taken: Vec<&String> = files.iter().filter(|f| matches(f)).collect();
     assert!(taken.is_empty(), "{taken:?}");
 }
+
+/// What the install step did.
+struct Install {
+    code: i32,
+    log: String,
+    /// Folders it added to PATH.
+    path: String,
+    /// The arguments of each `cargo` call.
+    cargo: String,
+}
+
+/// Runs the action's install step on Linux x86_64 with `curl` serving the files of
+/// `release` (a URL's last segment names the file; a missing one is a 404) and a `cargo`
+/// that only records its arguments.
+fn run_install(dir: &Path, release: &Path) -> Install {
+    let action = yaml("action.yml");
+    let step = &action["runs"]["steps"][0];
+    assert_eq!(step["name"], "Install airisk");
+    let fake = dir.join("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    let curl = "#!/bin/sh\nout=''\nwhile [ $# -gt 0 ]; do case \"$1\" in -o) out=\"$2\"; shift 2;; -*) shift;; *) url=\"$1\"; shift;; esac; done\nsrc=\"$RELEASE/${url##*/}\"\n[ -f \"$src\" ] || exit 22\ncp \"$src\" \"$out\"\n";
+    let cargo = "#!/bin/sh\necho \"$@\" >> \"$CARGO_LOG\"\nexit 1\n";
+    for (name, text) in [("curl", curl), ("cargo", cargo)] {
+        let path = fake.join(name);
+        std::fs::write(&path, text).unwrap();
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(&path)
+            .status()
+            .unwrap();
+    }
+    let mut paths = vec![fake];
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
+    let temp = dir.join("runner-temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let mut command = std::process::Command::new("bash");
+    command
+        .args([
+            "--noprofile",
+            "--norc",
+            "-eo",
+            "pipefail",
+            "-c",
+            step["run"].as_str().unwrap(),
+        ])
+        .current_dir(dir)
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("RELEASE", release)
+        .env("CARGO_LOG", dir.join("cargo.log"))
+        .env("RUNNER_TEMP", &temp)
+        .env("GITHUB_PATH", dir.join("github-path"))
+        .env("GITHUB_ACTION_PATH", root())
+        .env("VERSION", "v0.1.0")
+        .env("REPOSITORY", "owner/airisk")
+        .env("RUNNER_OS_NAME", "Linux")
+        .env("RUNNER_ARCH_NAME", "X64");
+    for key in step["env"].as_mapping().unwrap().keys() {
+        assert!(
+            [
+                "VERSION",
+                "REPOSITORY",
+                "RUNNER_OS_NAME",
+                "RUNNER_ARCH_NAME"
+            ]
+            .contains(&key.as_str().unwrap()),
+            "{key:?}"
+        );
+    }
+    let output = command.output().unwrap();
+    Install {
+        code: output.status.code().unwrap(),
+        log: String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+        path: std::fs::read_to_string(dir.join("github-path")).unwrap_or_default(),
+        cargo: std::fs::read_to_string(dir.join("cargo.log")).unwrap_or_default(),
+    }
+}
+
+/// A release folder as release.yml makes it; its `airisk` is a stand-in that prints a
+/// version (packing the debug binary takes seconds).
+fn release_folder(dir: &Path) -> PathBuf {
+    let release = dir.join("release");
+    let asset = "airisk-linux-x86_64";
+    std::fs::create_dir_all(release.join(asset)).unwrap();
+    std::fs::write(
+        release.join(asset).join("airisk"),
+        "#!/bin/sh\necho 'airisk 0.1.0'\n",
+    )
+    .unwrap();
+    let sh = |script: &str| {
+        let status = std::process::Command::new("sh")
+            .args(["-c", script])
+            .current_dir(&release)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{script}");
+    };
+    sh("chmod +x airisk-linux-x86_64/airisk");
+    sh("tar -czf airisk-linux-x86_64.tar.gz airisk-linux-x86_64 && rm -r airisk-linux-x86_64");
+    sh("sha256sum airisk-linux-x86_64.tar.gz > airisk-linux-x86_64.tar.gz.sha256");
+    release
+}
+
+#[test]
+fn action_installs_the_release_binary_only_when_its_checksum_matches() {
+    if common::on_path("sha256sum").is_none() || common::on_path("tar").is_none() {
+        return;
+    }
+    let dir = assert_fs::TempDir::new().unwrap();
+    let release = release_folder(dir.path());
+    let installed = run_install(dir.path(), &release);
+    assert_eq!(installed.code, 0, "{}", installed.log);
+    assert!(
+        installed.cargo.is_empty(),
+        "built from source: {}",
+        installed.cargo
+    );
+    let bin = PathBuf::from(installed.path.trim());
+    assert!(bin.join("airisk").is_file(), "{}", installed.path);
+    assert!(installed.log.contains("airisk 0.1.0"), "{}", installed.log);
+
+    // A tampered archive is never run, and not replaced by a build from source either.
+    let dir = assert_fs::TempDir::new().unwrap();
+    let release = release_folder(dir.path());
+    let archive = release.join("airisk-linux-x86_64.tar.gz");
+    let mut bytes = std::fs::read(&archive).unwrap();
+    bytes.extend_from_slice(b"tampered");
+    std::fs::write(&archive, bytes).unwrap();
+    let installed = run_install(dir.path(), &release);
+    assert_ne!(installed.code, 0, "{}", installed.log);
+    assert!(installed.path.is_empty() && installed.cargo.is_empty());
+
+    // No release for the ref: the action's own source is built.
+    let dir = assert_fs::TempDir::new().unwrap();
+    let empty = dir.path().join("no-release");
+    std::fs::create_dir_all(&empty).unwrap();
+    let installed = run_install(dir.path(), &empty);
+    assert!(
+        installed.cargo.starts_with("install --locked")
+            && installed
+                .cargo
+                .contains(&format!("--path {}", root().display())),
+        "{}\n{}",
+        installed.cargo,
+        installed.log
+    );
+}

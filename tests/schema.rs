@@ -320,3 +320,34 @@ fn every_json_document_airisk_writes_has_snake_case_keys() {
         }
     }
 }
+
+#[test]
+fn every_schema_airisk_prints_is_a_valid_json_schema() {
+    let Some(validator) = check_jsonschema() else {
+        return;
+    };
+    let dir = assert_fs::TempDir::new().unwrap();
+    let mut files = Vec::new();
+    for args in [
+        &["schema", "answers"][..],
+        &["schema", "checklist"],
+        &["schema", "output"],
+        &["schema", "answers", "--checklist", "ml-test-score"],
+        &[
+            "schema",
+            "answers",
+            "--checklist",
+            "ai-risk-control",
+            "--checklist",
+            "genai-addendum",
+        ],
+    ] {
+        let path = dir.path().join(format!("{}.json", files.len()));
+        std::fs::write(&path, json(args).to_string()).unwrap();
+        files.push(path);
+    }
+    let mut args = vec![std::ffi::OsStr::new("--check-metaschema")];
+    args.extend(files.iter().map(|p| p.as_os_str()));
+    let (ok, said) = common::validate_with(&validator, &args);
+    assert!(ok, "{said}");
+}
