@@ -556,3 +556,60 @@ fn action_installs_the_release_binary_only_when_its_checksum_matches() {
         installed.log
     );
 }
+
+#[test]
+fn gitlab_template_installs_the_release_binary_only_when_its_checksum_matches() {
+    if common::on_path("sha256sum").is_none() || std::env::consts::ARCH != "x86_64" {
+        return;
+    }
+    let template = yaml("ci/gitlab/airisk.gitlab-ci.yml");
+    let script = template[".airisk"]["before_script"][0].as_str().unwrap();
+    for tampered in [false, true] {
+        let dir = assert_fs::TempDir::new().unwrap();
+        let release = release_folder(dir.path());
+        if tampered {
+            let archive = release.join("airisk-linux-x86_64.tar.gz");
+            let mut bytes = std::fs::read(&archive).unwrap();
+            bytes.extend_from_slice(b"tampered");
+            std::fs::write(&archive, bytes).unwrap();
+        }
+        // busybox's wget, as on Alpine: `wget -q URL` saves under the URL's last segment.
+        let fake = dir.path().join("fake-bin");
+        std::fs::create_dir_all(&fake).unwrap();
+        std::fs::write(
+            fake.join("wget"),
+            "#!/bin/sh\nfor url; do :; done\ncp \"$RELEASE/${url##*/}\" .\n",
+        )
+        .unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let mut paths = vec![fake.clone(), bin.clone()];
+        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
+        let project = dir.path().join("project");
+        std::fs::create_dir_all(&project).unwrap();
+        let mut command = std::process::Command::new("sh");
+        command
+            .args([
+                "-c",
+                &format!("chmod +x {}/wget && {script}", fake.display()),
+            ])
+            .current_dir(&project)
+            .env("PATH", std::env::join_paths(paths).unwrap())
+            .env("RELEASE", &release)
+            .env("CI_PROJECT_DIR", &project);
+        for (key, value) in template["variables"].as_mapping().unwrap() {
+            command.env(key.as_str().unwrap(), value.as_str().unwrap());
+        }
+        command.env("AIRISK_INSTALL_DIR", &bin);
+        let output = command.output().unwrap();
+        let log = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        if tampered {
+            assert!(!output.status.success(), "{log}");
+            assert!(!bin.join("airisk").exists());
+        } else {
+            assert!(output.status.success(), "{log}");
+            assert!(log.contains("airisk 0.1.0"), "{log}");
+        }
+    }
+}
