@@ -58,6 +58,8 @@ fn man_prints_the_page_of_airisk() {
             "{name} not listed"
         );
     }
+    // Every page it refers to exists: `help` has none.
+    assert!(!text.contains("airisk-help(1)"));
 }
 
 #[test]

@@ -9,7 +9,8 @@ use crate::exit;
 use crate::output;
 
 pub fn run(args: &ManArgs) -> Result<u8> {
-    let mut command = Cli::command();
+    // `airisk help` has no page of its own (as clap_mangen's own generator does).
+    let mut command = Cli::command().disable_help_subcommand(true);
     // Subcommands are built on demand (`defer`); a man page needs them all.
     command.build();
     let Some(dir) = &args.output else {
@@ -26,7 +27,7 @@ pub fn run(args: &ManArgs) -> Result<u8> {
     pages.extend(
         command
             .get_subcommands()
-            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            .filter(|s| !s.is_hide_set())
             .cloned(),
     );
     for page_command in &pages {
