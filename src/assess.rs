@@ -14,7 +14,9 @@ use crate::rules::RuleSet;
 use crate::yaml::{self, Seg};
 
 /// Version of the JSON serialization; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2: the question definitions in `questions` spell `na_allowed` and
+/// `min_elaboration` in snake_case like every other key (they were dashed in 1).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The overall risk rating, `none` when no finding is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -96,8 +96,10 @@ pub enum Command {
     #[command(after_help = "Example:\n  airisk lint checklists/*.yaml")]
     Lint(LintArgs),
 
-    /// Print a JSON Schema for editors (answers or checklist files).
-    #[command(after_help = "Example:\n  airisk schema answers > airisk.schema.json")]
+    /// Print a JSON Schema: for editors (answer or checklist files), or of the JSON output.
+    #[command(
+        after_help = "Examples:\n  airisk schema answers --checklist ai-risk-control > airisk.schema.json\n  airisk schema output > airisk-output.schema.json"
+    )]
     Schema(SchemaArgs),
 
     /// Compare two assessments of the same project.
@@ -113,6 +115,12 @@ pub enum Command {
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
     Completions(CompletionsArgs),
+
+    /// Print the man page, or write one for airisk and each command to a folder.
+    #[command(
+        after_help = "Examples:\n  airisk man | man -l -\n  airisk man -o /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -351,6 +359,10 @@ pub struct SchemaArgs {
     /// Which schema to print.
     #[arg(value_enum)]
     pub kind: SchemaKind,
+    /// For `answers`: the schema of this checklist's answers, with every question id (a
+    /// built-in id, id@version, or a path). Repeat to combine checklists.
+    #[arg(long = "checklist", short = 'c', value_name = "CHECKLIST")]
+    pub checklists: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -378,6 +390,14 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write airisk.1 and a page per command (airisk-assess.1, ...) to this folder, made
+    /// if missing, instead of printing airisk.1.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ fn json_is_the_assessment_model() {
     let r = assess("assess/high.yaml", &["--format", "json"]);
     assert_eq!(r.code, 0);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["rating"], "high");
     assert_eq!(v["findings"][0]["rule"], "mon-drift-no");
     assert_eq!(v["findings"][0]["severity"], "high");

@@ -127,8 +127,13 @@ pub struct Section {
     pub checklist: String,
 }
 
+// Checklist files spell keys with dashes; airisk's JSON output spells every key in
+// snake_case (README, "JSON output").
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all(serialize = "snake_case", deserialize = "kebab-case")
+)]
 pub struct Question {
     pub id: String,
     pub question: String,

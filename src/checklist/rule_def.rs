@@ -22,9 +22,13 @@ pub struct RuleDef {
     pub references: Vec<String>,
 }
 
-/// A condition as written: either a test on `question`, or one combinator.
+/// A condition as written: either a test on `question`, or one combinator. Written with
+/// dashed keys; shown in JSON (`airisk show`) in snake_case, as all of airisk's JSON.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all(serialize = "snake_case", deserialize = "kebab-case")
+)]
 pub struct ConditionDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<Vec<ConditionDef>>,

@@ -9,10 +9,30 @@ use crate::output;
 use crate::rules::RuleSet;
 
 pub fn run(args: &InitArgs) -> Result<u8> {
-    let specs = if args.checklists.is_empty() {
+    let (checklist, names) = load_named(&args.checklists)?;
+    let text = crate::init::template(&checklist, &names);
+    // `-o -` is standard output, as without `-o`.
+    match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
+        Some(path) => {
+            output::write_file(path, text.as_bytes(), &[], args.force)?;
+            let shown = crate::escape::term_line(&path.display().to_string()).into_owned();
+            output::stderr(&format!(
+                "wrote {shown} with {} questions; fill in every answer, then run `airisk validate {shown}`\n",
+                checklist.question_count(),
+            ));
+        }
+        None => output::stdout(&text)?,
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// The checklists named with `--checklist` (the default one when none is), loaded, their
+/// rules checked, and combined; with the names a template's `checklist:` gives them.
+pub(super) fn load_named(given: &[String]) -> Result<(Checklist, Vec<String>)> {
+    let specs = if given.is_empty() {
         vec![Spec::parse(checklist::DEFAULT_CHECKLIST)]
     } else {
-        args.checklists.iter().map(|s| Spec::parse(s)).collect()
+        given.iter().map(|s| Spec::parse(s)).collect()
     };
     let mut parts = Vec::new();
     for spec in &specs {
@@ -41,18 +61,5 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     if specs.len() > 1 {
         RuleSet::of_combined(&checklist).map_err(anyhow::Error::msg)?;
     }
-    let text = crate::init::template(&checklist, &names);
-    // `-o -` is standard output, as without `-o`.
-    match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
-        Some(path) => {
-            output::write_file(path, text.as_bytes(), &[], args.force)?;
-            let shown = crate::escape::term_line(&path.display().to_string()).into_owned();
-            output::stderr(&format!(
-                "wrote {shown} with {} questions; fill in every answer, then run `airisk validate {shown}`\n",
-                checklist.question_count(),
-            ));
-        }
-        None => output::stdout(&text)?,
-    }
-    Ok(exit::SUCCESS)
+    Ok((checklist, names))
 }

