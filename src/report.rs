@@ -14,6 +14,7 @@ use crate::assess::Assessment;
 use crate::one_line;
 use crate::source::SourceFile;
 
+mod chart;
 mod context;
 mod escape;
 
@@ -79,6 +80,25 @@ pub fn environment() -> Environment<'static> {
             .filter(|item| !item.is_empty())
             .map(str::to_owned)
             .collect()
+    });
+    // Links: a URL, or none when the text is not one a report may link to.
+    env.add_filter("web_url", |text: &str| escape::web_url(text));
+    env.add_filter("ref_url", |reference: &str| escape::reference_url(reference));
+    env.add_filter("md_url", |url: &str| {
+        Value::from_safe_string(escape::markdown_url(url))
+    });
+    env.add_filter("css_string", |text: &str| {
+        Value::from_safe_string(escape::css_string(text))
+    });
+    // `range` without its 100,000 limit: the questions of one section, by index.
+    env.add_function("indices", |start: usize, end: usize| {
+        Value::make_iterable(move || start..end)
+    });
+    env.add_filter("findings_chart", |sections: Value| {
+        chart::findings_chart(&sections)
+    });
+    env.add_filter("points_chart", |sections: Value, score: f64| {
+        chart::points_chart(&sections, score)
     });
     env.add_filter("score", |value: Value| -> String {
         match f64::try_from(value) {

@@ -155,16 +155,81 @@ fn html_is_self_contained() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Content-Security-Policy"));
     assert!(html.contains("@media print"));
-    for forbidden in [
-        "<script",
-        "<link",
-        "src=\"http",
-        "href=\"http",
-        "@import",
-        "url(",
-    ] {
+    for forbidden in ["<script", "<link", "src=", "@import", "url(", "<img", "<iframe"] {
         assert!(!html.contains(forbidden), "{forbidden}");
     }
+    // Links go out only to be followed, never to load anything, and carry no referrer.
+    for (i, _) in html.match_indices("<a href=\"") {
+        let tag = &html[i..i + html[i..].find('>').unwrap()];
+        assert!(
+            tag.starts_with("<a href=\"#") || tag.ends_with("\" rel=\"noreferrer noopener\""),
+            "{tag}"
+        );
+    }
+    assert!(html.contains("<svg class=\"chart\" role=\"img\""), "the chart");
+}
+
+/// The links of the links fixture: evidence that is a plain http(s) URL, and references of
+/// a known scheme with a valid identifier, at their fixed addresses. Nothing else.
+const LINKS: &str = "hostile/links.yaml";
+const EXPECTED_LINKS: &[&str] = &[
+    "http://localhost:8080/report",
+    "https://Docs.Example.org/Card_1.md?x=1&y=2#top",
+    "https://atlas.mitre.org/techniques/AML.T0010.002",
+    "https://doi.org/10.1109/BigData.2017.8258038",
+    "https://doi.org/10.6028/NIST.AI.100-1",
+    "https://genai.owasp.org/llmrisk/llm01-prompt-injection/",
+    "https://owasp.org/www-project-machine-learning-security-top-10/docs/ML02_2023-Data_Poisoning_Attack",
+    "https://refs.example/guide?a=1&b=2",
+    "https://wiki.example.org/data-register",
+    "https://www.csa.gov.sg/resources/publications/guidelines-and-companion-guide-on-securing-ai-systems/",
+    "https://xn--e1afmkfd.example/ok",
+];
+
+/// The distinct link targets outside the page, with entities decoded.
+fn external_links(tags: &[(String, Vec<(String, String)>)]) -> Vec<String> {
+    let mut links: Vec<String> = tags
+        .iter()
+        .flat_map(|(_, attributes)| attributes)
+        .filter(|(a, v)| a == "href" && !v.starts_with('#'))
+        .map(|(_, v)| decode_entities(v))
+        .collect();
+    links.sort();
+    links.dedup();
+    links
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#35;", "#")
+        .replace("&#58;", ":")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn only_plain_web_addresses_and_known_references_become_links() {
+    for format in ["html", "markdown"] {
+        let (_dir, _, text) = hostile_report_of(LINKS, format);
+        let lower = text.to_lowercase();
+        // As GitHub renders the Markdown: hostile_markdown_renders_inert_as_github_flavoured_markdown.
+        for scheme in ["javascript:", "data:", "vbscript:", "file:", "ftp:"] {
+            assert!(
+                format != "html" || !lower.contains(&format!("href=\"{scheme}")),
+                "{format}: {scheme} is a link"
+            );
+        }
+        for link in EXPECTED_LINKS {
+            let written = if format == "html" {
+                link.replace('/', "&#x2f;").replace('&', "&amp;").replace("&amp;#x2f;", "&#x2f;")
+            } else {
+                format!("]({})", link.replace('&', "\\&"))
+            };
+            assert!(text.contains(&written), "{format}: no link to {link}: {written}");
+        }
+    }
+    let (_dir, _, html) = hostile_report_of(LINKS, "html");
+    assert_eq!(external_links(&parse_tags(&html)), EXPECTED_LINKS);
 }
 
 #[test]
@@ -450,11 +515,12 @@ fn hostile_html_stays_inert_in_chromium() {
         return;
     };
     for answers in HOSTILE {
-        chromium_shows_text_only(&chromium, answers);
+        chromium_shows_text_only(&chromium, answers, &[]);
     }
+    chromium_shows_text_only(&chromium, LINKS, EXPECTED_LINKS);
 }
 
-fn chromium_shows_text_only(chromium: &Path, answers: &str) {
+fn chromium_shows_text_only(chromium: &Path, answers: &str, links: &[&str]) {
     let (dir, out, html) = hostile_report_of(answers, "html");
     assert!(
         !html.contains("<x-evil"),
@@ -498,11 +564,23 @@ fn chromium_shows_text_only(chromium: &Path, answers: &str) {
                 ALLOWED_ATTRIBUTES.contains(&attribute.as_str()) || attribute.starts_with("aria-"),
                 "injected attribute {attribute} on <{name}>"
             );
-            if attribute == "href" {
-                assert!(value.starts_with('#'), "only in-page links: {value}");
+            if attribute == "href" && !value.starts_with('#') {
+                assert!(
+                    links.contains(&decode_entities(value).as_str()),
+                    "{answers}: an unexpected link: {value}"
+                );
+                assert!(
+                    attributes.contains(&("rel".to_owned(), "noreferrer noopener".to_owned())),
+                    "{answers}: a link without rel: {value}"
+                );
             }
         }
     }
+    assert_eq!(external_links(&tags), links, "{answers}: the links");
+    assert!(
+        tags.iter().any(|(n, _)| n == "svg") || links.is_empty(),
+        "the chart is in the DOM"
+    );
     assert_eq!(
         tags.iter().filter(|(n, _)| n == "style").count(),
         1,
@@ -580,6 +658,13 @@ const ALLOWED_TAGS: &[&str] = &[
     "q",
     "s",
     "cite",
+    // The charts: inline SVG shapes and text, nothing that loads or runs anything.
+    "svg",
+    "desc",
+    "g",
+    "rect",
+    "line",
+    "text",
 ];
 
 const ALLOWED_ATTRIBUTES: &[&str] = &[
@@ -604,6 +689,18 @@ const ALLOWED_ATTRIBUTES: &[&str] = &[
     "open",
     "headers",
     "span",
+    "rel",
+    // SVG geometry and the chart's text alternative.
+    "viewbox",
+    "width",
+    "height",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "text-anchor",
 ];
 
 /// Element names and attributes of a serialized DOM, in order. Text is escaped in a

@@ -199,6 +199,143 @@ pub fn markdown_block(text: &str) -> String {
     paragraphs.join("\n\n")
 }
 
+/// The longest link a report makes; a longer one stays text.
+const MAX_URL: usize = 2048;
+
+/// `text` as a link target when it is an `http://` or `https://` URL made only of
+/// characters that need no escaping anywhere a report puts a link (no space, quote,
+/// angle bracket, parenthesis, backslash, backtick, square or curly bracket, pipe or
+/// caret, nothing outside ASCII, `%` only before two hex digits), with a host of letters,
+/// digits, dots and hyphens, an optional port and no user name (`https://a@b` misleads
+/// the reader about where it goes). Anything else is `None` and stays text.
+pub fn web_url(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.len() > MAX_URL {
+        return None;
+    }
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+    });
+    let bytes = tail.as_bytes();
+    let tail_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+        _ => b"-._~/?#&=+:@!$,;*".contains(&b),
+    });
+    (host_ok && port_ok && tail_ok).then(|| format!("{scheme}://{rest}"))
+}
+
+/// Where a checklist reference of a known scheme is published: a fixed address per
+/// scheme, with the identifier (checked as `airisk lint` checks it) in it only where the
+/// publisher has a page per identifier. Other schemes, and malformed identifiers, have
+/// no link and stay text.
+pub fn reference_url(reference: &str) -> Option<String> {
+    crate::lint::check_reference(reference).ok()?;
+    let (scheme, id) = reference.split_once(':')?;
+    let number = |prefix: &str| -> Option<usize> {
+        id.strip_prefix(prefix)?
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+    };
+    Some(match scheme {
+        "owasp-ml" => format!(
+            "https://owasp.org/www-project-machine-learning-security-top-10/docs/{}",
+            OWASP_ML[number("ML")? - 1]
+        ),
+        "owasp-llm" => format!(
+            "https://genai.owasp.org/llmrisk/{}/",
+            OWASP_LLM[number("LLM")? - 1]
+        ),
+        // `AML.T0010` or `AML.T0010.002`: digits and dots only, checked above.
+        "atlas" => format!("https://atlas.mitre.org/techniques/{id}"),
+        // The AI RMF 1.0 (NIST AI 100-1); its subcategories have no pages of their own.
+        "nist-ai-rmf" => "https://doi.org/10.6028/NIST.AI.100-1".to_owned(),
+        "csa" => "https://www.csa.gov.sg/resources/publications/guidelines-and-companion-guide-on-securing-ai-systems/".to_owned(),
+        // Breck et al., IEEE Big Data 2017.
+        "ml-test-score" => "https://doi.org/10.1109/BigData.2017.8258038".to_owned(),
+        "url" => web_url(id)?,
+        _ => return None,
+    })
+}
+
+/// The OWASP Machine Learning Security Top 10 (2023) pages, `ML01` to `ML10`.
+const OWASP_ML: [&str; 10] = [
+    "ML01_2023-Input_Manipulation_Attack",
+    "ML02_2023-Data_Poisoning_Attack",
+    "ML03_2023-Model_Inversion_Attack",
+    "ML04_2023-Membership_Inference_Attack",
+    "ML05_2023-Model_Theft",
+    "ML06_2023-AI_Supply_Chain_Attacks",
+    "ML07_2023-Transfer_Learning_Attack",
+    "ML08_2023-Model_Skewing",
+    "ML09_2023-Output_Integrity_Attack",
+    "ML10_2023-Model_Poisoning",
+];
+
+/// The OWASP Top 10 for LLM Applications (2025) pages, `LLM01` to `LLM10`.
+const OWASP_LLM: [&str; 10] = [
+    "llm01-prompt-injection",
+    "llm022025-sensitive-information-disclosure",
+    "llm032025-supply-chain",
+    "llm042025-data-and-model-poisoning",
+    "llm052025-improper-output-handling",
+    "llm062025-excessive-agency",
+    "llm072025-system-prompt-leakage",
+    "llm082025-vector-and-embedding-weaknesses",
+    "llm092025-misinformation",
+    "llm102025-unbounded-consumption",
+];
+
+/// A link target for a Markdown link destination: a URL from [`web_url`] or
+/// [`reference_url`] holds no character a destination must escape but `&`, which would
+/// start an entity.
+pub fn markdown_url(url: &str) -> String {
+    url.replace('&', "\\&")
+}
+
+/// Text as a quoted CSS string that is inert in a `<style>` element: hidden characters
+/// shown as their escapes first, then every character but ASCII letters, digits and
+/// spaces written as a CSS hex escape, so no quote, backslash, `<` or newline is left.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in one_line(text).chars() {
+        if is_hidden(c) {
+            for shown in c.escape_unicode() {
+                let _ = write!(out, "\\{:x} ", u32::from(shown));
+            }
+        } else if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
