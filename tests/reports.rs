@@ -155,7 +155,9 @@ fn html_is_self_contained() {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Content-Security-Policy"));
     assert!(html.contains("@media print"));
-    for forbidden in ["<script", "<link", "src=", "@import", "url(", "<img", "<iframe"] {
+    for forbidden in [
+        "<script", "<link", "src=", "@import", "url(", "<img", "<iframe",
+    ] {
         assert!(!html.contains(forbidden), "{forbidden}");
     }
     // Links go out only to be followed, never to load anything, and carry no referrer.
@@ -166,12 +168,21 @@ fn html_is_self_contained() {
             "{tag}"
         );
     }
-    assert!(html.contains("<svg class=\"chart\" role=\"img\""), "the chart");
+    assert!(
+        html.contains("<svg class=\"chart\" role=\"img\""),
+        "the chart"
+    );
 }
 
 /// The links of the links fixture: evidence that is a plain http(s) URL, and references of
 /// a known scheme with a valid identifier, at their fixed addresses. Nothing else.
 const LINKS: &str = "hostile/links.yaml";
+const EVIDENCE_LINKS: &[&str] = &[
+    "http://localhost:8080/report",
+    "https://Docs.Example.org/Card_1.md?x=1&y=2#top",
+    "https://wiki.example.org/data-register",
+    "https://xn--e1afmkfd.example/ok",
+];
 const EXPECTED_LINKS: &[&str] = &[
     "http://localhost:8080/report",
     "https://Docs.Example.org/Card_1.md?x=1&y=2#top",
@@ -221,11 +232,16 @@ fn only_plain_web_addresses_and_known_references_become_links() {
         }
         for link in EXPECTED_LINKS {
             let written = if format == "html" {
-                link.replace('/', "&#x2f;").replace('&', "&amp;").replace("&amp;#x2f;", "&#x2f;")
+                link.replace('/', "&#x2f;")
+                    .replace('&', "&amp;")
+                    .replace("&amp;#x2f;", "&#x2f;")
             } else {
                 format!("]({})", link.replace('&', "\\&"))
             };
-            assert!(text.contains(&written), "{format}: no link to {link}: {written}");
+            assert!(
+                text.contains(&written),
+                "{format}: no link to {link}: {written}"
+            );
         }
     }
     let (_dir, _, html) = hostile_report_of(LINKS, "html");
@@ -328,13 +344,19 @@ fn hostile_report(format: &str) -> (assert_fs::TempDir, PathBuf, String) {
 }
 
 fn hostile_report_of(answers: &str, format: &str) -> (assert_fs::TempDir, PathBuf, String) {
+    report_of(answers, format, false)
+}
+
+/// A fixture's report written to a file, whole or (`summary`) as `--summary` gives it.
+fn report_of(answers: &str, format: &str, summary: bool) -> (assert_fs::TempDir, PathBuf, String) {
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join(format!("hostile.{}", extension(format)));
     let r = run(airisk()
         .arg("report")
         .arg(fixture(answers))
         .args(["--format", format, "-o"])
-        .arg(&out));
+        .arg(&out)
+        .args(summary.then_some("--summary")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(&out).unwrap();
     (dir, out, text)
@@ -371,8 +393,8 @@ fn reports_show_hidden_characters_and_carry_no_ci_command() {
         }
     }
     let (_dir, _, md) = hostile_report_of(HOSTILE[1], "markdown");
-    assert!(md.contains("\\\\u\\{1b\\}"), "ESC shows as \\u{{1b}}");
-    assert!(md.contains("\\\\u\\{202e\\}"), "RLO shows as \\u{{202e}}");
+    assert!(md.contains("\\\\u{1b}"), "ESC shows as \\u{{1b}}");
+    assert!(md.contains("\\\\u{202e}"), "RLO shows as \\u{{202e}}");
     let (_dir, _, html) = hostile_report_of(HOSTILE[1], "html");
     assert!(html.contains("\\u{1b}[31mowner"), "ESC shows as \\u{{1b}}");
     assert!(
@@ -436,44 +458,65 @@ fn hostile_markdown_renders_inert_as_github_flavoured_markdown() {
     }) else {
         return;
     };
-    for answers in HOSTILE {
-        let (_dir, out, _) = hostile_report_of(answers, "markdown");
-        let output = std::process::Command::new(&python)
-            .args(["-c", script])
-            .stdin(std::fs::File::open(&out).unwrap())
-            .output()
-            .expect("python3 runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let html = String::from_utf8(output.stdout).unwrap();
-        assert!(html.contains("<h1>"), "rendered: {html}");
-        for (name, attributes) in parse_tags(&html) {
-            for (attribute, value) in attributes {
-                if attribute == "href" || attribute == "src" {
-                    assert!(
-                        value.starts_with('#'),
-                        "{answers}: <{name} {attribute}={value}> is not an in-page link"
-                    );
-                }
+    let cases = HOSTILE
+        .iter()
+        .map(|answers| (*answers, &[][..]))
+        .chain([(LINKS, EXPECTED_LINKS)]);
+    for (answers, links) in cases {
+        for summary in [false, true] {
+            let (_dir, out, _) = report_of(answers, "markdown", summary);
+            let output = std::process::Command::new(&python)
+                .args(["-c", script])
+                .stdin(std::fs::File::open(&out).unwrap())
+                .output()
+                .expect("python3 runs");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let html = String::from_utf8(output.stdout).unwrap();
+            // The summary has no evidence (that is in the answers): references only.
+            let mut expected: Vec<&str> = links.to_vec();
+            if summary {
+                expected.retain(|l| !EVIDENCE_LINKS.contains(l));
+            }
+            rendered_markdown_is_inert(&format!("{answers}, summary {summary}"), &html, &expected);
+        }
+    }
+}
+
+/// The Markdown as cmark-gfm renders it: in-page links and the expected links only, and
+/// every expected link there; no image, script or hidden character.
+fn rendered_markdown_is_inert(what: &str, html: &str, links: &[&str]) {
+    let links: Vec<String> = links.iter().map(|l| (*l).to_owned()).collect();
+    assert!(html.contains("<h1>"), "rendered: {html}");
+    let tags = parse_tags(html);
+    for (name, attributes) in &tags {
+        assert_ne!(name, "img", "{what}");
+        for (attribute, value) in attributes {
+            if attribute == "src" || (attribute == "href" && !value.starts_with('#')) {
+                assert!(
+                    attribute == "href" && links.contains(&decode_entities(value)),
+                    "{what}: <{name} {attribute}={value}> is not an expected link"
+                );
             }
         }
-        let lower = html.to_lowercase();
-        for link in [
-            "href=\"mailto:",
-            "href=\"xmpp:",
-            "href=\"http",
-            "href=\"www",
-        ] {
-            assert!(!lower.contains(link), "{answers}: {link} in {html}");
-        }
-        if let Some(c) = html.chars().find(|&c| is_hidden(c)) {
-            panic!("{answers}: rendered HTML holds {c:?}");
-        }
-        assert!(!html.contains("<script"), "{answers}");
     }
+    assert_eq!(external_links(&tags), links, "{what}");
+    let lower = html.to_lowercase();
+    for link in [
+        "href=\"mailto:",
+        "href=\"xmpp:",
+        "href=\"www",
+        "href=\"javascript",
+    ] {
+        assert!(!lower.contains(link), "{what}: {link} in {html}");
+    }
+    if let Some(c) = html.chars().find(|&c| is_hidden(c)) {
+        panic!("{what}: rendered HTML holds {c:?}");
+    }
+    assert!(!html.contains("<script"), "{what}");
 }
 
 #[test]
@@ -483,7 +526,7 @@ fn hostile_markdown_cannot_change_structure() {
         markdown_structure_is_intact(&md);
     }
     let (_dir, _, md) = hostile_report("markdown");
-    assert!(md.contains("&lt;script&gt;"));
+    assert!(md.contains("&lt;script>"));
 }
 
 fn markdown_structure_is_intact(md: &str) {
@@ -496,7 +539,8 @@ fn markdown_structure_is_intact(md: &str) {
         assert!(!line.starts_with("    indented"), "{line}");
         assert!(!line.contains("<script"), "{line}");
         assert!(!line.contains("<img"), "{line}");
-        assert!(!line.contains("](javascript"), "{line}");
+        // `[` is escaped, so `](` opens no link (the rendering test shows it).
+        assert!(!line.replace("\\[", "").contains("[link]("), "{line}");
         assert!(!line.contains("<!--"), "{line}");
     }
 }
@@ -799,4 +843,90 @@ fn reports_are_valid_html5() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn markdown_summary_fits_a_github_comment_and_says_what_it_leaves_out() {
+    for name in EXAMPLES {
+        let r = run(airisk().current_dir(root()).args([
+            "report",
+            &format!("examples/{name}.yaml"),
+            "--format",
+            "markdown",
+            "--summary",
+        ]));
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let md = r.stdout;
+        assert!(
+            md.chars().count() <= 60_000,
+            "{name}: {} characters",
+            md.chars().count()
+        );
+        for part in [
+            "## Executive summary",
+            "### Open findings by section",
+            "### Top actions",
+        ] {
+            assert!(md.contains(part), "{name}: {part}");
+        }
+        assert!(md.contains("This summary leaves out"), "{name}");
+        assert!(!md.contains("## Appendix"), "{name}");
+        assert!(!md.contains("SHA-256 |"), "{name}: no inputs table");
+        let whole = render(&format!("examples/{name}.yaml"), "markdown");
+        let findings = |text: &str| {
+            text.lines()
+                .filter(|l| l.starts_with("#### ") && l.contains(". "))
+                .count()
+        };
+        let left_out = md
+            .split("This summary leaves out the ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        // Findings are headed `#### N. SEVERITY: question` in both; the appendix's
+        // questions are headed by their id alone.
+        assert_eq!(findings(&md) + left_out, findings(&whole), "{name}");
+    }
+    // The prototype's 69 findings do not all fit: the least severe are left out.
+    let r = run(airisk().current_dir(root()).args([
+        "report",
+        "examples/prototype-triage.yaml",
+        "--format",
+        "markdown",
+        "--summary",
+    ]));
+    assert!(
+        r.stdout.contains("least severe of the 69 open findings"),
+        "{}",
+        &r.stdout[..3000]
+    );
+}
+
+#[test]
+fn summary_is_for_markdown_without_a_template() {
+    let r = run(airisk().current_dir(root()).args([
+        "report",
+        "examples/mature-fraud-model.yaml",
+        "--format",
+        "html",
+        "--summary",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--summary is for --format markdown"),
+        "{}",
+        r.stderr
+    );
+    let r = run(airisk().current_dir(root()).args([
+        "report",
+        "examples/mature-fraud-model.yaml",
+        "--format",
+        "markdown",
+        "--summary",
+        "--template",
+        "x.md.j2",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }

@@ -146,7 +146,10 @@ fn round(v: f64) -> f64 {
 
 /// `sections|findings_chart`: one stacked bar of open findings per section.
 pub fn findings_chart(sections: &Value) -> Value {
-    let sections: Vec<Value> = sections.try_iter().map(Iterator::collect).unwrap_or_default();
+    let sections: Vec<Value> = sections
+        .try_iter()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     let counts: Vec<[f64; 4]> = sections
         .iter()
         .map(|s| {
@@ -201,7 +204,10 @@ pub fn findings_chart(sections: &Value) -> Value {
 /// `sections|points_chart(score)`: ML Test Score points per section (a test is worth 1,
 /// so a section's axis ends at its number of tests) and a line at the final score.
 pub fn points_chart(sections: &Value, score: f64) -> Value {
-    let sections: Vec<Value> = sections.try_iter().map(Iterator::collect).unwrap_or_default();
+    let sections: Vec<Value> = sections
+        .try_iter()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     let max = sections
         .iter()
         .map(|s| number(s, "questions"))
@@ -251,17 +257,41 @@ mod tests {
         let chart = findings_chart(&sections());
         let rows = chart.get_attr("rows").unwrap();
         let first = rows.get_item(&Value::from(0)).unwrap();
-        let segments: Vec<Value> = first.get_attr("segments").unwrap().try_iter().unwrap().collect();
+        let segments: Vec<Value> = first
+            .get_attr("segments")
+            .unwrap()
+            .try_iter()
+            .unwrap()
+            .collect();
         assert_eq!(segments.len(), 2, "no segment for a zero count");
-        assert_eq!(segments[0].get_attr("level").unwrap().as_str(), Some("critical"));
+        assert_eq!(
+            segments[0].get_attr("level").unwrap().as_str(),
+            Some("critical")
+        );
         // Nine findings at most: the axis ends at 10 in steps of 2, so 41 units each.
-        assert_eq!(f64::try_from(segments[0].get_attr("width").unwrap()).unwrap(), 82.0);
-        assert_eq!(f64::try_from(segments[1].get_attr("x").unwrap()).unwrap(), 282.0);
+        assert_eq!(
+            f64::try_from(segments[0].get_attr("width").unwrap()).unwrap(),
+            82.0
+        );
+        assert_eq!(
+            f64::try_from(segments[1].get_attr("x").unwrap()).unwrap(),
+            282.0
+        );
         let ticks = chart.get_attr("ticks").unwrap();
         assert_eq!(ticks.len(), Some(6));
         let second = rows.get_item(&Value::from(1)).unwrap();
-        assert!(second.get_attr("title").unwrap().as_str().unwrap().ends_with('…'));
-        assert_eq!(f64::try_from(chart.get_attr("total").unwrap()).unwrap(), 12.0);
+        assert!(
+            second
+                .get_attr("title")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .ends_with('…')
+        );
+        assert_eq!(
+            f64::try_from(chart.get_attr("total").unwrap()).unwrap(),
+            12.0
+        );
     }
 
     #[test]
@@ -269,11 +299,20 @@ mod tests {
         let chart = points_chart(&sections(), 2.5);
         // Seven tests: the axis ends at 7, 410 / 7 units a point.
         let marker = f64::try_from(chart.get_attr("marker_x").unwrap()).unwrap();
-        assert!((marker - (200.0 + 2.5 * 410.0 / 7.0)).abs() < 0.1, "{marker}");
+        assert!(
+            (marker - (200.0 + 2.5 * 410.0 / 7.0)).abs() < 0.1,
+            "{marker}"
+        );
         let rows = chart.get_attr("rows").unwrap();
         let level = |i: i64| {
-            rows.get_item(&Value::from(i)).unwrap().get_attr("segments").unwrap()
-                .get_item(&Value::from(0)).unwrap().get_attr("level").unwrap()
+            rows.get_item(&Value::from(i))
+                .unwrap()
+                .get_attr("segments")
+                .unwrap()
+                .get_item(&Value::from(0))
+                .unwrap()
+                .get_attr("level")
+                .unwrap()
         };
         assert_eq!(level(0).as_str(), Some("points"));
         assert_eq!(level(1).as_str(), Some("lowest"));
