@@ -28,7 +28,7 @@ const LEVELS: [&str; 4] = ["critical", "high", "medium", "low"];
 #[derive(Debug, Serialize)]
 struct Segment {
     level: &'static str,
-    count: u64,
+    count: u32,
     x: f64,
     width: f64,
     /// The middle of the segment, for its count; `None` when too narrow for it.
@@ -77,6 +77,7 @@ struct Chart {
     marker_x: Option<f64>,
 }
 
+/// A count or score of the context as a number, 0 when missing.
 fn number(value: &Value, key: &str) -> f64 {
     value
         .get_attr(key)
@@ -85,16 +86,31 @@ fn number(value: &Value, key: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// A count of the context, 0 when missing; a chart has no bar longer than `u32::MAX`.
+fn count(value: &Value, key: &str) -> u32 {
+    value
+        .get_attr(key)
+        .ok()
+        .and_then(|v| u64::try_from(v).ok())
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The top of row `i`.
+fn row_y(i: usize) -> f64 {
+    TOP + f64::from(u32::try_from(i).unwrap_or(u32::MAX)) * ROW
+}
+
 /// A step for about five ticks: 1, 2 or 5 times a power of ten.
-fn step_for(max: f64) -> f64 {
-    let mut step = 1.0;
+fn step_for(max: u32) -> u32 {
+    let mut step: u32 = 1;
     loop {
-        for factor in [1.0, 2.0, 5.0] {
-            if max / (step * factor) <= 5.0 {
-                return step * factor;
+        for factor in [1, 2, 5] {
+            let candidate = step.saturating_mul(factor);
+            if max.div_ceil(candidate) <= 5 || candidate == u32::MAX {
+                return candidate;
             }
         }
-        step *= 10.0;
+        step = step.saturating_mul(10);
     }
 }
 
@@ -107,20 +123,18 @@ fn title(section: &Value) -> String {
     super::excerpt(&text, TITLE_CHARS)
 }
 
-fn frame(rows: usize, max: f64, step: f64) -> (Chart, f64) {
-    let axis_max = ((max / step).ceil() * step).max(step);
+fn frame(rows: usize, max: u32, step: u32) -> (Chart, f64) {
+    let marks = max.div_ceil(step).max(1);
+    let axis_max = f64::from(marks) * f64::from(step);
     let scale = BARS_WIDTH / axis_max;
-    let axis_y = TOP + rows as f64 * ROW;
-    let ticks = (0..)
-        .map(|i| f64::from(i) * step)
-        .take_while(|v| *v <= axis_max + step / 1000.0)
-        .map(|v| Tick {
-            x: round(BARS_X + v * scale),
-            label: if v.fract() == 0.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.1}")
-            },
+    let axis_y = row_y(rows);
+    let ticks = (0..=marks)
+        .map(|k| {
+            let v = f64::from(k) * f64::from(step);
+            Tick {
+                x: round(BARS_X + v * scale),
+                label: format!("{v:.0}"),
+            }
         })
         .collect();
     let legend_y = axis_y + 34.0;
@@ -150,28 +164,26 @@ pub fn findings_chart(sections: &Value) -> Value {
         .try_iter()
         .map(Iterator::collect)
         .unwrap_or_default();
-    let counts: Vec<[f64; 4]> = sections
+    let counts: Vec<[u32; 4]> = sections
         .iter()
         .map(|s| {
             let findings = s.get_attr("findings").unwrap_or_default();
-            LEVELS.map(|level| number(&findings, level))
+            LEVELS.map(|level| count(&findings, level))
         })
         .collect();
-    let max = counts
-        .iter()
-        .map(|c| c.iter().sum::<f64>())
-        .fold(0.0, f64::max);
-    let (mut chart, scale) = frame(sections.len(), max.max(1.0), step_for(max.max(1.0)));
+    let sum = |c: &[u32; 4]| c.iter().fold(0_u32, |a, n| a.saturating_add(*n));
+    let max = counts.iter().map(sum).max().unwrap_or(0).max(1);
+    let (mut chart, scale) = frame(sections.len(), max, step_for(max));
     for (i, (section, counts)) in sections.iter().zip(&counts).enumerate() {
-        let y = TOP + i as f64 * ROW;
+        let y = row_y(i);
         let mut x = BARS_X;
         let mut segments = Vec::new();
-        for (level, &count) in LEVELS.iter().zip(counts) {
-            if count > 0.0 {
-                let width = count * scale;
+        for (level, &n) in LEVELS.iter().zip(counts) {
+            if n > 0 {
+                let width = f64::from(n) * scale;
                 segments.push(Segment {
                     level,
-                    count: count as u64,
+                    count: n,
                     x: round(x),
                     width: round(width),
                     label_x: (width >= MIN_LABELLED).then(|| round(x + width / 2.0)),
@@ -179,7 +191,7 @@ pub fn findings_chart(sections: &Value) -> Value {
                 x += width;
             }
         }
-        let total = counts.iter().sum::<f64>();
+        let total = f64::from(sum(counts));
         chart.total += total;
         chart.rows.push(Row {
             title: title(section),
@@ -192,10 +204,10 @@ pub fn findings_chart(sections: &Value) -> Value {
     }
     chart.legend = LEVELS
         .iter()
-        .enumerate()
-        .map(|(i, level)| LegendItem {
+        .zip([0.0, 100.0, 200.0, 300.0])
+        .map(|(level, dx)| LegendItem {
             level,
-            x: BARS_X + i as f64 * 100.0,
+            x: BARS_X + dx,
         })
         .collect();
     Value::from(Serde(&chart))
@@ -210,11 +222,15 @@ pub fn points_chart(sections: &Value, score: f64) -> Value {
         .unwrap_or_default();
     let max = sections
         .iter()
-        .map(|s| number(s, "questions"))
-        .fold(1.0, f64::max);
-    let (mut chart, scale) = frame(sections.len(), max, 1.0);
+        .map(|s| count(s, "questions"))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    // A tick per point while they are few: a section holds 7 tests in the paper.
+    let step = if max <= 10 { 1 } else { step_for(max) };
+    let (mut chart, scale) = frame(sections.len(), max, step);
     for (i, section) in sections.iter().enumerate() {
-        let y = TOP + i as f64 * ROW;
+        let y = row_y(i);
         let points = number(section, "points");
         let width = points * scale;
         chart.total += points;
@@ -243,6 +259,11 @@ pub fn points_chart(sections: &Value, score: f64) -> Value {
 mod tests {
     use super::*;
 
+    fn assert_close(value: Value, expected: f64) {
+        let v = f64::try_from(value).unwrap();
+        assert!((v - expected).abs() < 1e-9, "{v} != {expected}");
+    }
+
     fn sections() -> Value {
         Value::from(Serde(serde_json::json!([
             {"title": "Data", "questions": 7, "points": 3.0,
@@ -269,14 +290,8 @@ mod tests {
             Some("critical")
         );
         // Nine findings at most: the axis ends at 10 in steps of 2, so 41 units each.
-        assert_eq!(
-            f64::try_from(segments[0].get_attr("width").unwrap()).unwrap(),
-            82.0
-        );
-        assert_eq!(
-            f64::try_from(segments[1].get_attr("x").unwrap()).unwrap(),
-            282.0
-        );
+        assert_close(segments[0].get_attr("width").unwrap(), 82.0);
+        assert_close(segments[1].get_attr("x").unwrap(), 282.0);
         let ticks = chart.get_attr("ticks").unwrap();
         assert_eq!(ticks.len(), Some(6));
         let second = rows.get_item(&Value::from(1)).unwrap();
@@ -288,10 +303,7 @@ mod tests {
                 .unwrap()
                 .ends_with('…')
         );
-        assert_eq!(
-            f64::try_from(chart.get_attr("total").unwrap()).unwrap(),
-            12.0
-        );
+        assert_close(chart.get_attr("total").unwrap(), 12.0);
     }
 
     #[test]
@@ -320,10 +332,11 @@ mod tests {
 
     #[test]
     fn steps_give_about_five_ticks() {
-        assert_eq!(step_for(1.0), 1.0);
-        assert_eq!(step_for(5.0), 1.0);
-        assert_eq!(step_for(6.0), 2.0);
-        assert_eq!(step_for(24.0), 5.0);
-        assert_eq!(step_for(69.0), 20.0);
+        assert_eq!(step_for(1), 1);
+        assert_eq!(step_for(5), 1);
+        assert_eq!(step_for(6), 2);
+        assert_eq!(step_for(24), 5);
+        assert_eq!(step_for(69), 20);
+        assert_eq!(step_for(u32::MAX), 1_000_000_000);
     }
 }
