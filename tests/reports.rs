@@ -930,3 +930,139 @@ fn summary_is_for_markdown_without_a_template() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
+
+/// The most pages each example may print to, on A4 or Letter (today 36 to 39, 22 to 23,
+/// 16 to 17 and 13 to 14: the margin is for other fonts).
+const PAGE_BOUNDS: &[(&str, usize)] = &[
+    ("mature-fraud-model", 20),
+    ("prototype-triage", 45),
+    ("llm-support-chatbot", 28),
+    ("ml-test-score-recsys", 17),
+];
+
+/// The report printed to PDF as the README says, on A4 and on Letter: page one holds
+/// the decision (rating, readiness, counts, chart, top actions) and the running footer,
+/// the inputs' hashes come at the end, and the page count stays within its bound.
+#[test]
+fn examples_print_to_pdf_with_the_decision_on_page_one() {
+    let Some(chromium) = tool("AIRISK_CHROMIUM", || which("chromium")) else {
+        return;
+    };
+    let Some(pdftotext) = tool("AIRISK_PDFTOTEXT", || which("pdftotext")) else {
+        return;
+    };
+    let pdfinfo = pdftotext.with_file_name("pdfinfo");
+    let dir = assert_fs::TempDir::new().unwrap();
+    for &(name, bound) in PAGE_BOUNDS {
+        let html = render(&format!("examples/{name}.yaml"), "html");
+        let r = run(airisk().current_dir(root()).args([
+            "assess",
+            &format!("examples/{name}.yaml"),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        let assessment: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let rating = assessment["rating"].as_str().unwrap().to_uppercase();
+        let fifth = assessment["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(5)
+            .last()
+            .map(|f| f["question"].as_str().unwrap().to_owned());
+        for size in ["A4", "letter"] {
+            let page = dir.path().join(format!("{name}-{size}.html"));
+            std::fs::write(
+                &page,
+                html.replacen(
+                    "</style>",
+                    &format!("@page {{ size: {size}; }}\n</style>"),
+                    1,
+                ),
+            )
+            .unwrap();
+            let pdf = dir.path().join(format!("{name}-{size}.pdf"));
+            let output = std::process::Command::new(&chromium)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-pdf-header-footer",
+                ])
+                .arg(format!(
+                    "--user-data-dir={}",
+                    dir.path().join("profile").display()
+                ))
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!("file://{}", page.display()))
+                .output()
+                .expect("chromium runs");
+            assert!(
+                pdf.exists(),
+                "{name} {size}: no PDF: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let info = std::process::Command::new(&pdfinfo)
+                .arg(&pdf)
+                .output()
+                .unwrap();
+            let info = String::from_utf8_lossy(&info.stdout).into_owned();
+            let pages: usize = info
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:"))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{name} {size}: {info}"));
+            assert!(
+                pages <= bound,
+                "{name} {size}: {pages} pages, more than {bound}"
+            );
+            let text = |first: usize, last: usize| {
+                let out = std::process::Command::new(&pdftotext)
+                    .args(["-layout", "-f", &first.to_string(), "-l", &last.to_string()])
+                    .arg(&pdf)
+                    .arg("-")
+                    .output()
+                    .unwrap();
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            };
+            let one = text(1, 1);
+            for needle in [
+                "OVERALL RISK",
+                rating.as_str(),
+                "READINESS",
+                "OPEN FINDINGS",
+                "Executive summary",
+                "Open findings by section, stacked",
+                "Top actions",
+                &format!("Page 1 of {pages}"),
+            ] {
+                assert!(
+                    one.contains(needle),
+                    "{name} {size}: page 1 lacks {needle:?}:\n{one}"
+                );
+            }
+            if let Some(question) = &fifth {
+                // A long id may wrap at a hyphen.
+                let joined: String = one.split_whitespace().collect();
+                assert!(
+                    joined.contains(question.as_str()),
+                    "{name} {size}: the top actions run past page 1:\n{one}"
+                );
+            }
+            assert!(
+                !one.contains("Inputs and their SHA-256"),
+                "{name} {size}: hashes on page 1"
+            );
+            let end = text(pages.saturating_sub(2).max(1), pages);
+            assert!(
+                end.contains("Inputs and their SHA-256") && end.contains("Method"),
+                "{name} {size}: the end:\n{end}"
+            );
+        }
+    }
+}
