@@ -734,6 +734,7 @@ const ALLOWED_ATTRIBUTES: &[&str] = &[
     "headers",
     "span",
     "rel",
+    "tabindex",
     // SVG geometry and the chart's text alternative.
     "viewbox",
     "width",
@@ -825,7 +826,7 @@ fn reports_are_valid_html5() {
         files.push(path);
     }
     let mut hostile_dirs = Vec::new();
-    for answers in HOSTILE {
+    for answers in HOSTILE.iter().chain([&LINKS]) {
         let (dir, hostile, _) = hostile_report_of(answers, "html");
         files.push(hostile);
         hostile_dirs.push(dir);
@@ -1064,5 +1065,93 @@ fn examples_print_to_pdf_with_the_decision_on_page_one() {
                 "{name} {size}: the end:\n{end}"
             );
         }
+    }
+}
+
+/// Accessibility as axe-core checks it in Chromium (WCAG 2.1 A and AA, contrast
+/// included, and axe's best practices: heading order, table headers, landmarks, text
+/// alternatives): no violation in any example or the links fixture. axe runs in a copy
+/// of the report with the CSP removed and axe's script added, and writes what it found
+/// into the page, which Chromium then prints.
+#[test]
+fn reports_pass_axe_core_in_chromium() {
+    let Some(chromium) = tool("AIRISK_CHROMIUM", || which("chromium")) else {
+        return;
+    };
+    let Some(axe) = tool("AIRISK_AXE", || {
+        Some(root().join(".ci/node_modules/axe-core/axe.min.js")).filter(|p| p.exists())
+    }) else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe)
+        .unwrap()
+        .replace("</script", "<\\/script");
+    let runner = "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', \
+        'wcag21a', 'wcag21aa', 'best-practice']}}).then(function (r) {\n\
+        var out = document.createElement('pre'); out.id = 'axe-result';\n\
+        out.textContent = JSON.stringify(r.violations.map(function (v) { return {id: v.id, \
+        nodes: v.nodes.slice(0, 5).map(function (n) { return n.target.join(' ') + ': ' + \
+        n.failureSummary; })}; }));\n\
+        document.body.appendChild(out);\n\
+        }, function (e) { var out = document.createElement('pre'); out.id = 'axe-result'; \
+        out.textContent = 'axe failed: ' + e; document.body.appendChild(out); });";
+    let dir = assert_fs::TempDir::new().unwrap();
+    let mut pages: Vec<(String, String)> = EXAMPLES
+        .iter()
+        .map(|name| {
+            (
+                (*name).to_owned(),
+                render(&format!("examples/{name}.yaml"), "html"),
+            )
+        })
+        .collect();
+    let (_links_dir, _, links) = hostile_report_of(LINKS, "html");
+    pages.push((LINKS.replace('/', "-"), links));
+    for (name, html) in pages {
+        let csp_start = html
+            .find("<meta http-equiv=\"Content-Security-Policy\"")
+            .unwrap();
+        let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+        let page = format!(
+            "{}{}",
+            &html[..csp_start],
+            &html[csp_end..].replacen(
+                "</body>",
+                &format!("<script>{axe}</script><script>{runner}</script></body>"),
+                1
+            )
+        );
+        let path = dir.path().join(format!("{name}.html"));
+        std::fs::write(&path, page).unwrap();
+        let output = std::process::Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--virtual-time-budget=30000",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", path.display()))
+            .output()
+            .expect("chromium runs");
+        let dom = String::from_utf8_lossy(&output.stdout);
+        let result = dom
+            .split("<pre id=\"axe-result\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</pre>").next())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: axe wrote no result: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            });
+        assert_eq!(result, "[]", "{name}: axe-core found violations");
     }
 }
