@@ -971,7 +971,7 @@ fn examples_print_to_pdf_with_the_decision_on_page_one() {
             .unwrap()
             .iter()
             .take(5)
-            .last()
+            .next_back()
             .map(|f| f["question"].as_str().unwrap().to_owned());
         for size in ["A4", "letter"] {
             let page = dir.path().join(format!("{name}-{size}.html"));
