@@ -1155,3 +1155,125 @@ fn reports_pass_axe_core_in_chromium() {
         assert_eq!(result, "[]", "{name}: axe-core found violations");
     }
 }
+
+/// The assessment of an example as `assess --format json` gives it.
+fn assessment_of(name: &str) -> serde_json::Value {
+    let r = run(airisk().current_dir(root()).args([
+        "assess",
+        &format!("examples/{name}.yaml"),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// The HTML between `start` and the next `end` after it.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start}")) + start.len();
+    &html[from..from + html[from..].find(end).unwrap()]
+}
+
+/// In the appendix a question's status says whether its control is in place; a
+/// severity is a coloured tag only on a gap (an open finding), so a satisfied critical
+/// question is not shown as a red CRITICAL.
+#[test]
+fn appendix_status_tells_a_control_in_place_from_a_gap() {
+    let mut in_place_critical = 0;
+    for name in EXAMPLES {
+        let html = render(&format!("examples/{name}.yaml"), "html");
+        let assessment = assessment_of(name);
+        for q in assessment["questions"].as_array().unwrap() {
+            let id = q["id"].as_str().unwrap();
+            let severity = q["question"]["severity"].as_str().unwrap();
+            let row = between(&html, &format!("<tr id=\"q-{id}\">"), "</tr>");
+            if q["findings"].as_u64().unwrap() > 0 {
+                assert!(
+                    row.contains(&format!(
+                        "<span class=\"tag sev-{severity}\">{} GAP</span>",
+                        severity.to_uppercase()
+                    )),
+                    "{name} {id}: {row}"
+                );
+            } else {
+                assert!(
+                    !row.contains("class=\"tag sev-"),
+                    "{name} {id}: a severity tag without a gap: {row}"
+                );
+                if q["response"]["answer"] == "Y" {
+                    assert!(row.contains("IN PLACE"), "{name} {id}: {row}");
+                    in_place_critical += usize::from(severity == "critical");
+                }
+            }
+        }
+    }
+    assert!(
+        in_place_critical > 0,
+        "the examples hold a satisfied critical question"
+    );
+}
+
+/// The chart holds the sections' numbers: in its text alternative, in its bars' counts
+/// and totals, and in the table that follows.
+#[test]
+fn the_chart_shows_the_open_findings_of_each_section() {
+    for name in EXAMPLES {
+        let html = render(&format!("examples/{name}.yaml"), "html");
+        let assessment = assessment_of(name);
+        let svg = between(&html, "<svg class=\"chart\"", "</svg>");
+        assert!(!svg.contains("<script") && !svg.contains("href"), "{name}");
+        let desc = between(svg, "<desc id=\"chart-desc\">", "</desc>");
+        let totals: Vec<u64> = svg
+            .match_indices("<text class=\"total\"")
+            .map(|(i, _)| between(&svg[i..], ">", "<").parse().unwrap())
+            .collect();
+        let sections = assessment["sections"].as_array().unwrap();
+        assert_eq!(totals.len(), sections.len(), "{name}");
+        for (s, total) in sections.iter().zip(totals) {
+            let f = &s["findings"];
+            let counts = ["critical", "high", "medium", "low"].map(|l| f[l].as_u64().unwrap());
+            let title = s["title"].as_str().unwrap().replace('\'', "&#x27;");
+            assert!(
+                desc.contains(&format!(
+                    "{title}: {} critical, {} high, {} medium, {} low.",
+                    counts[0], counts[1], counts[2], counts[3]
+                )),
+                "{name}: {desc}"
+            );
+            assert_eq!(total, counts.iter().sum::<u64>(), "{name} {title}");
+        }
+        let table = between(&html, "<table class=\"sections\">", "</table>");
+        assert!(
+            table.contains("<th scope=\"col\" class=\"num\">Critical</th>"),
+            "{name}"
+        );
+        assert_eq!(
+            table.matches("<tr><th scope=\"row\">").count(),
+            sections.len() + 1,
+            "{name}: a row per section and the totals"
+        );
+        if name.starts_with("ml-test-score") {
+            assert!(
+                html.contains("<title id=\"points-title\">ML Test Score points by section"),
+                "{name}"
+            );
+        }
+    }
+}
+
+/// The running footer's project name is a CSS string of letters, digits, spaces and
+/// escapes only, whatever the name holds.
+#[test]
+fn the_running_footer_is_an_inert_css_string() {
+    for answers in HOSTILE {
+        let (_dir, _, html) = hostile_report_of(answers, "html");
+        let content = between(&html, "@bottom-left { content: \"", "\";");
+        assert!(
+            content
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '\\'),
+            "{answers}: {content}"
+        );
+    }
+}

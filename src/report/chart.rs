@@ -12,14 +12,14 @@ use serde::Serialize;
 /// The width of every chart's `viewBox`.
 const WIDTH: f64 = 680.0;
 /// Where bars start: section titles are written right-aligned before it.
-const BARS_X: f64 = 200.0;
+const BARS_X: f64 = 230.0;
 /// The width of a bar at the axis's maximum.
-const BARS_WIDTH: f64 = 410.0;
+const BARS_WIDTH: f64 = 390.0;
 const ROW: f64 = 24.0;
 const BAR: f64 = 16.0;
 const TOP: f64 = 6.0;
 /// The longest section title a chart writes; longer ones are cut (the table has them).
-const TITLE_CHARS: usize = 30;
+const TITLE_CHARS: usize = 34;
 /// A segment narrower than this has no count written in it (the table has it).
 const MIN_LABELLED: f64 = 18.0;
 
@@ -289,9 +289,9 @@ mod tests {
             segments[0].get_attr("level").unwrap().as_str(),
             Some("critical")
         );
-        // Nine findings at most: the axis ends at 10 in steps of 2, so 41 units each.
-        assert_close(segments[0].get_attr("width").unwrap(), 82.0);
-        assert_close(segments[1].get_attr("x").unwrap(), 282.0);
+        // Nine findings at most: the axis ends at 10 in steps of 2, so 39 units each.
+        assert_close(segments[0].get_attr("width").unwrap(), 78.0);
+        assert_close(segments[1].get_attr("x").unwrap(), 308.0);
         let ticks = chart.get_attr("ticks").unwrap();
         assert_eq!(ticks.len(), Some(6));
         let second = rows.get_item(&Value::from(1)).unwrap();
@@ -309,10 +309,10 @@ mod tests {
     #[test]
     fn points_are_drawn_against_the_final_score() {
         let chart = points_chart(&sections(), 2.5);
-        // Seven tests: the axis ends at 7, 410 / 7 units a point.
+        // Seven tests: the axis ends at 7, 390 / 7 units a point.
         let marker = f64::try_from(chart.get_attr("marker_x").unwrap()).unwrap();
         assert!(
-            (marker - (200.0 + 2.5 * 410.0 / 7.0)).abs() < 0.1,
+            (marker - (230.0 + 2.5 * 390.0 / 7.0)).abs() < 0.1,
             "{marker}"
         );
         let rows = chart.get_attr("rows").unwrap();
