@@ -1277,3 +1277,62 @@ fn the_running_footer_is_an_inert_css_string() {
         );
     }
 }
+
+/// A colour `#rrggbb` of the HTML template's stylesheet, found after `selector`.
+fn template_colour(css: &str, selector: &str, property: &str) -> [f64; 3] {
+    let rule = between(css, &format!("{selector} {{"), "}");
+    let value = between(rule, &format!("{property}: #"), ";");
+    let hex = &value[..6];
+    [0, 2, 4].map(|i| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0)
+}
+
+/// WCAG 2.1 contrast ratio of two sRGB colours.
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let luminance = |c: [f64; 3]| {
+        let lin = |v: f64| {
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// axe-core checks the HTML's text; the counts written on the chart's bars are SVG text,
+/// checked here from the template's stylesheet: at least 4.5:1 (WCAG AA) against their
+/// bar, and the bars stay apart in greyscale (lightness falls from low to critical).
+#[test]
+fn chart_counts_meet_wcag_aa_contrast_on_their_bars() {
+    let css = include_str!("../templates/report.html.j2");
+    let white = [1.0, 1.0, 1.0];
+    let text = [
+        f64::from(0x1f_u8) / 255.0,
+        f64::from(0x23_u8) / 255.0,
+        f64::from(0x28_u8) / 255.0,
+    ];
+    assert!(css.contains("--fg: #1f2328;"), "the text colour");
+    let bar = |level: &str| template_colour(css, &format!("svg.chart .bar-{level}"), "fill");
+    for (level, on) in [
+        ("critical", white),
+        ("high", white),
+        ("medium", text),
+        ("low", text),
+    ] {
+        let ratio = contrast(bar(level), on);
+        assert!(ratio >= 4.5, "{level}: {ratio:.2}");
+    }
+    let mut previous = 0.0;
+    for level in ["critical", "high", "medium", "low"] {
+        let lightness = contrast(bar(level), [0.0, 0.0, 0.0]);
+        assert!(
+            lightness > previous * 1.5,
+            "{level} is not lighter enough than the level before it"
+        );
+        previous = lightness;
+    }
+    assert!(css.contains("svg.chart .count-critical, svg.chart .count-high { fill: #fff; }"));
+}
