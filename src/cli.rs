@@ -342,6 +342,10 @@ pub struct ReportArgs {
     /// A minijinja template to use instead of the built-in one (see docs/templates.md).
     #[arg(long, value_name = "T")]
     pub template: Option<PathBuf>,
+    /// Markdown only: the summary, the open findings by section and the findings, under
+    /// 60,000 characters (a GitHub comment), saying what was left out.
+    #[arg(long, conflicts_with = "template")]
+    pub summary: bool,
 }
 
 #[derive(Debug, Args)]

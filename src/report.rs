@@ -14,6 +14,7 @@ use crate::assess::Assessment;
 use crate::one_line;
 use crate::source::SourceFile;
 
+mod chart;
 mod context;
 mod escape;
 
@@ -80,6 +81,30 @@ pub fn environment() -> Environment<'static> {
             .map(str::to_owned)
             .collect()
     });
+    // Links: a URL, or none when the text is not one a report may link to.
+    env.add_filter("web_url", |text: &str| escape::web_url(text));
+    env.add_filter("ref_url", |reference: &str| {
+        escape::reference_url(reference)
+    });
+    env.add_filter("md_url", |url: &str| {
+        Value::from_safe_string(escape::markdown_url(url))
+    });
+    env.add_filter("md_label", |text: &str| {
+        Value::from_safe_string(escape::markdown_label(text))
+    });
+    env.add_filter("css_string", |text: &str| {
+        Value::from_safe_string(escape::css_string(text))
+    });
+    // `range` without its 100,000 limit: the questions of one section, by index.
+    env.add_function("indices", |start: usize, end: usize| {
+        Value::make_iterable(move || start..end)
+    });
+    env.add_filter("findings_chart", |sections: Value| {
+        chart::findings_chart(&sections)
+    });
+    env.add_filter("points_chart", |sections: Value, score: f64| {
+        chart::points_chart(&sections, score)
+    });
     env.add_filter("score", |value: Value| -> String {
         match f64::try_from(value) {
             Ok(v) => format!("{v:.1}"),
@@ -103,6 +128,36 @@ pub fn render(
     render_to(assessment, format, template, &mut out)?;
     // minijinja writes `str` pieces only.
     String::from_utf8(out).map_err(|_| anyhow!("the report is not valid UTF-8"))
+}
+
+/// The most characters `report --format markdown --summary` writes: a GitHub comment
+/// holds 65,536, and a bot may add a line or two.
+pub const SUMMARY_LIMIT: usize = 60_000;
+
+/// `report --format markdown --summary`: the summary and as many open findings, most
+/// severe first, as fit in [`SUMMARY_LIMIT`] characters; the report says how many were
+/// left out.
+pub fn render_summary(assessment: &Assessment<'_>) -> Result<String> {
+    let summary = |shown: usize| -> Result<String> {
+        let mut out = Vec::new();
+        with_template(assessment, ReportFormat::Markdown, None, |tmpl, ctx| {
+            let ctx =
+                minijinja::context! { summary => minijinja::context! { findings => shown }, ..ctx };
+            tmpl.render_captured_to(ctx, &mut out).map(drop)
+        })?;
+        String::from_utf8(out).map_err(|_| anyhow!("the report is not valid UTF-8"))
+    };
+    let mut shown = assessment.findings.len();
+    loop {
+        let text = summary(shown)?;
+        let chars = text.chars().count();
+        if chars <= SUMMARY_LIMIT || shown == 0 {
+            return Ok(text);
+        }
+        // Findings take about the same room each: aim a little below the limit.
+        let fit = shown * (SUMMARY_LIMIT - SUMMARY_LIMIT / 20) / chars;
+        shown = fit.min(shown - 1);
+    }
 }
 
 /// About what a report of `assessment` takes, rather more than less: the questions' text
@@ -155,7 +210,7 @@ fn with_template<T>(
     if template.is_none()
         && let Some(tmpl) = builtin_environment(format).and_then(|env| env.get_template(name).ok())
     {
-        return render(&tmpl, context::context(assessment))
+        return render(&tmpl, full_context(assessment))
             .map_err(|e| template_error(&e, &format!("<builtin>/{name}")));
     }
     let mut env = environment();
@@ -181,7 +236,13 @@ fn with_template<T>(
     let tmpl = env
         .get_template(name)
         .map_err(|e| template_error(&e, &shown))?;
-    render(&tmpl, context::context(assessment)).map_err(|e| template_error(&e, &shown))
+    render(&tmpl, full_context(assessment)).map_err(|e| template_error(&e, &shown))
+}
+
+/// The context of a whole report: the assessment, and `summary` false.
+fn full_context(assessment: &Assessment<'_>) -> Value {
+    let ctx = context::context(assessment);
+    minijinja::context! { summary => false, ..ctx }
 }
 
 /// The fuel of a user template: ten million instructions, and ten thousand more for each

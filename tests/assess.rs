@@ -271,8 +271,8 @@ fn combined_checklists_that_share_section_ids_count_each_question_once() {
         .args(["--format", "markdown"]));
     assert!(
         md.stdout.contains(
-            "- **Question:** [mlts-data-5](#mlts-data-5) (answer in the appendix)\n\
-             - **Section:** Tests for features and data (ml-test-score)\n"
+            "- **Where:** Tests for features and data (ml-test-score), question \
+             [mlts-data-5](#mlts-data-5) answered N"
         ),
         "{}",
         md.stdout
@@ -280,8 +280,8 @@ fn combined_checklists_that_share_section_ids_count_each_question_once() {
     let html = run(airisk().arg("report").arg(&file).args(["--format", "html"]));
     assert!(
         html.stdout.contains(
-            "<code>mlts-data-5</code></a></dd></div>\n\
-             <div><dt>Section</dt><dd>Tests for features and data (ml-test-score)</dd></div>"
+            "<span class=\"label\">Where:</span> Tests for features and data (ml-test-score) · \
+             question <a href=\"#q-mlts-data-5\"><code>mlts-data-5</code></a>"
         ),
         "{}",
         html.stdout

@@ -33,6 +33,23 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
             sha256: template.sha256(),
         });
     }
+    if args.summary {
+        if args.format != crate::report::ReportFormat::Markdown {
+            anyhow::bail!("--summary is for --format markdown");
+        }
+        let text = crate::report::render_summary(&assessment)?;
+        match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
+            Some(path) => output::write_file(
+                path,
+                text.as_bytes(),
+                &evaluated.input_paths(&args.rules),
+                true,
+            )
+            .with_context(|| format!("the report was not written to {}", path.display()))?,
+            None => output::stdout(&text)?,
+        }
+        return Ok(exit::SUCCESS);
+    }
     // `-o -` is standard output, as without `-o`.
     if let Some(path) = args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         let mut inputs = evaluated.input_paths(&args.rules);

@@ -98,14 +98,21 @@ fn write_inert(out: &mut impl std::fmt::Write, text: &str, html: bool) -> std::f
 }
 
 /// Escapes text for inline Markdown: nothing in it can start markup, a link, an autolink,
-/// a mention, an issue reference, raw HTML, an entity or a CI command, and hidden
+/// a mention, an issue reference, raw HTML, an entity, math or a CI command, and hidden
 /// characters show as escapes. Newlines become spaces, so it is safe in a table cell too,
 /// except for pipes, which [`markdown_cell`] handles.
+///
+/// Only what GitHub-flavoured Markdown would read as markup is escaped, so the source
+/// stays readable: parentheses, braces and `!` need nothing once `[` is escaped, an `_`
+/// inside a word cannot start emphasis, and `&`, `#` and `>` mean something only before
+/// a name, at a line's start or after `<`.
 pub fn markdown_escape(text: &str) -> String {
     let flat = one_line(text);
-    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 16);
     let mut rest = flat.as_str();
+    let mut prev: Option<char> = None;
     while let Some(c) = rest.chars().next() {
+        let next = rest[c.len_utf8()..].chars().next();
         // GitHub and GitLab turn bare `https://...` and `www....` into links; escaping the
         // colon or the dot keeps them plain text (and keeps escapes out of link targets).
         // `mailto:` and `xmpp:` likewise.
@@ -116,6 +123,7 @@ pub fn markdown_escape(text: &str) -> String {
             out.push_str(&rest[..3]);
             out.push_str("\\.");
             rest = &rest[4..];
+            prev = Some('.');
             continue;
         } else if let Some(scheme) = matches!(c, 'm' | 'M' | 'x' | 'X')
             .then(|| {
@@ -128,44 +136,58 @@ pub fn markdown_escape(text: &str) -> String {
             out.push_str(&rest[..scheme.len() - 1]);
             out.push_str("\\:");
             rest = &rest[scheme.len()..];
+            prev = Some(':');
             continue;
         } else {
+            let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             match c {
                 '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
+                '>' if out.is_empty() => out.push_str("&gt;"),
+                // Only `&name;` and `&#...;` are entities.
+                '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => {
+                    out.push_str("&amp;");
+                }
                 // An invisible word joiner after `@` breaks e-mail autolinks and
                 // `@mentions`, and after `#` issue references, both when the Markdown is
                 // parsed and when GitHub looks for references in the rendered text.
-                '@' if rest[1..].starts_with(|n: char| n.is_alphanumeric()) => {
-                    out.push_str("@&#8288;");
-                }
-                '#' if rest[1..].starts_with(|d: char| d.is_ascii_digit()) => {
+                '@' if alnum(next) => out.push_str("@&#8288;"),
+                '#' if next.is_some_and(|d| d.is_ascii_digit()) => {
                     out.push_str("\\#&#8288;");
                 }
-                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' | '{'
-                | '}' | '$' | '^' => {
+                // A heading at the start; `##[` is a CI command anywhere.
+                '#' if out.is_empty() || next == Some('#') || next == Some('[') => {
+                    out.push_str("\\#");
+                }
+                // Intraword `_` never starts or ends emphasis.
+                '_' if alnum(prev) && alnum(next) => out.push('_'),
+                '\\' | '`' | '*' | '_' | '[' | '|' | '~' | '$' => {
                     out.push('\\');
                     out.push(c);
                 }
-                // `\u{1b}` as text: the braces are escaped like any other.
+                // `\u{1b}` as text: the backslash is escaped like any other.
                 c if is_hidden(c) => {
-                    let _ = write!(out, "\\\\u\\{{{:x}\\}}", u32::from(c));
+                    let _ = write!(out, "\\\\u{{{:x}}}", u32::from(c));
                 }
                 c => out.push(c),
             }
         }
+        prev = Some(c);
         rest = &rest[c.len_utf8()..];
     }
-    // A cell or line that starts with a list or heading marker stays text.
+    // A cell or line that starts with a list, heading or thematic-break marker stays text.
     if let Some(first) = out.chars().next()
         && matches!(first, '-' | '+' | '=')
     {
         out.insert(0, '\\');
     }
+    // An ordered list's marker: digits, then `.` or `)`, then a space or the end.
     if let Some(dot) = out.find(['.', ')'])
         && dot > 0
         && out[..dot].chars().all(|c| c.is_ascii_digit())
+        && out[dot + 1..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
     {
         out.insert(dot, '\\');
     }
@@ -199,6 +221,149 @@ pub fn markdown_block(text: &str) -> String {
     paragraphs.join("\n\n")
 }
 
+/// The longest link a report makes; a longer one stays text.
+const MAX_URL: usize = 2048;
+
+/// `text` as a link target when it is an `http://` or `https://` URL made only of
+/// characters that need no escaping anywhere a report puts a link (no space, quote,
+/// angle bracket, parenthesis, backslash, backtick, square or curly bracket, pipe or
+/// caret, nothing outside ASCII, `%` only before two hex digits), with a host of letters,
+/// digits, dots and hyphens, an optional port and no user name (`https://a@b` misleads
+/// the reader about where it goes). Anything else is `None` and stays text.
+pub fn web_url(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.len() > MAX_URL {
+        return None;
+    }
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let bytes = tail.as_bytes();
+    let tail_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+        _ => b"-._~/?#&=+:@!$,;*".contains(&b),
+    });
+    (host_ok && port_ok && tail_ok).then(|| format!("{scheme}://{rest}"))
+}
+
+/// Where a checklist reference of a known scheme is published: a fixed address per
+/// scheme, with the identifier (checked as `airisk lint` checks it) in it only where the
+/// publisher has a page per identifier. Other schemes, and malformed identifiers, have
+/// no link and stay text.
+pub fn reference_url(reference: &str) -> Option<String> {
+    crate::lint::check_reference(reference).ok()?;
+    let (scheme, id) = reference.split_once(':')?;
+    let number = |prefix: &str| -> Option<usize> {
+        id.strip_prefix(prefix)?
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+    };
+    Some(match scheme {
+        "owasp-ml" => format!(
+            "https://owasp.org/www-project-machine-learning-security-top-10/docs/{}",
+            OWASP_ML[number("ML")? - 1]
+        ),
+        "owasp-llm" => format!(
+            "https://genai.owasp.org/llmrisk/{}/",
+            OWASP_LLM[number("LLM")? - 1]
+        ),
+        // `AML.T0010` or `AML.T0010.002`: digits and dots only, checked above.
+        "atlas" => format!("https://atlas.mitre.org/techniques/{id}"),
+        // The AI RMF 1.0 (NIST AI 100-1); its subcategories have no pages of their own.
+        "nist-ai-rmf" => "https://doi.org/10.6028/NIST.AI.100-1".to_owned(),
+        "csa" => "https://www.csa.gov.sg/resources/publications/guidelines-and-companion-guide-on-securing-ai-systems/".to_owned(),
+        // Breck et al., IEEE Big Data 2017.
+        "ml-test-score" => "https://doi.org/10.1109/BigData.2017.8258038".to_owned(),
+        "url" => web_url(id)?,
+        _ => return None,
+    })
+}
+
+/// The OWASP Machine Learning Security Top 10 (2023) pages, `ML01` to `ML10`.
+const OWASP_ML: [&str; 10] = [
+    "ML01_2023-Input_Manipulation_Attack",
+    "ML02_2023-Data_Poisoning_Attack",
+    "ML03_2023-Model_Inversion_Attack",
+    "ML04_2023-Membership_Inference_Attack",
+    "ML05_2023-Model_Theft",
+    "ML06_2023-AI_Supply_Chain_Attacks",
+    "ML07_2023-Transfer_Learning_Attack",
+    "ML08_2023-Model_Skewing",
+    "ML09_2023-Output_Integrity_Attack",
+    "ML10_2023-Model_Poisoning",
+];
+
+/// The OWASP Top 10 for LLM Applications (2025) pages, `LLM01` to `LLM10`.
+const OWASP_LLM: [&str; 10] = [
+    "llm01-prompt-injection",
+    "llm022025-sensitive-information-disclosure",
+    "llm032025-supply-chain",
+    "llm042025-data-and-model-poisoning",
+    "llm052025-improper-output-handling",
+    "llm062025-excessive-agency",
+    "llm072025-system-prompt-leakage",
+    "llm082025-vector-and-embedding-weaknesses",
+    "llm092025-misinformation",
+    "llm102025-unbounded-consumption",
+];
+
+/// A link target for a Markdown link destination: a URL from [`web_url`] or
+/// [`reference_url`] holds no character a destination must escape but `&`, which would
+/// start an entity.
+pub fn markdown_url(url: &str) -> String {
+    url.replace('&', "\\&")
+}
+
+/// Escapes the text of a Markdown link: [`markdown_escape`], and `]`, which would end it.
+pub fn markdown_label(text: &str) -> String {
+    markdown_escape(text).replace(']', "\\]")
+}
+
+/// Text as a quoted CSS string that is inert in a `<style>` element: hidden characters
+/// shown as their escapes first, then every character but ASCII letters, digits and
+/// spaces written as a CSS hex escape, so no quote, backslash, `<` or newline is left.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in one_line(text).chars() {
+        if is_hidden(c) {
+            for shown in c.escape_unicode() {
+                let _ = write!(out, "\\{:x} ", u32::from(shown));
+            }
+        } else if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,25 +374,40 @@ mod tests {
         assert_eq!(markdown_escape("# title"), "\\# title");
         assert_eq!(markdown_escape("- item"), "\\- item");
         assert_eq!(markdown_escape("> quote"), "&gt; quote");
+        assert_eq!(markdown_escape("a > b"), "a > b");
         assert_eq!(markdown_escape("1. first"), "1\\. first");
+        assert_eq!(markdown_escape("1.0 and 2) second"), "1.0 and 2) second");
+        assert_eq!(markdown_escape("2) second"), "2\\) second");
         assert_eq!(markdown_escape("line\nbreak"), "line break");
-        assert_eq!(markdown_escape("<script>"), "&lt;script&gt;");
+        assert_eq!(markdown_escape("<script>"), "&lt;script>");
         assert_eq!(
             markdown_escape("[x](javascript:alert(1))"),
-            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+            "\\[x](javascript:alert(1))"
         );
         assert_eq!(
             markdown_escape("![i](http://e/x.png)"),
-            "\\!\\[i\\]\\(http\\://e/x.png\\)"
+            "!\\[i](http\\://e/x.png)"
         );
         assert_eq!(markdown_escape("`code`"), "\\`code\\`");
-        assert_eq!(markdown_escape("<!-- c -->"), "&lt;\\!-- c --&gt;");
-        assert_eq!(markdown_escape("&lt;"), "&amp;lt;");
+        assert_eq!(markdown_escape("<!-- c -->"), "&lt;!-- c -->");
+        assert_eq!(
+            markdown_escape("&lt; &#60; R & D &"),
+            "&amp;lt; &amp;\\#&#8288;60; R & D &"
+        );
         assert_eq!(
             markdown_escape("see https://x.example/a_b"),
-            "see https\\://x.example/a\\_b"
+            "see https\\://x.example/a_b"
         );
         assert_eq!(markdown_escape("www.example.org"), "www\\.example.org");
+        assert_eq!(
+            markdown_escape("*a* _b_ snake_case ~c~ $x$"),
+            "\\*a\\* \\_b\\_ snake_case \\~c\\~ \\$x\\$"
+        );
+        // What needs nothing once `[` is escaped stays as written.
+        assert_eq!(
+            markdown_escape("f(x) {y} !z ^w C# a]"),
+            "f(x) {y} !z ^w C# a]"
+        );
     }
 
     #[test]
@@ -243,11 +423,11 @@ mod tests {
 
     #[test]
     fn markdown_escape_shows_hidden_characters_and_defuses_ci_commands() {
-        assert_eq!(markdown_escape("a\u{1b}[31m"), "a\\\\u\\{1b\\}\\[31m");
-        assert_eq!(markdown_escape("\u{202e}x"), "\\\\u\\{202e\\}x");
-        assert_eq!(markdown_escape("\u{85}\u{9b}"), "\\\\u\\{9b\\}");
+        assert_eq!(markdown_escape("a\u{1b}[31m"), "a\\\\u{1b}\\[31m");
+        assert_eq!(markdown_escape("\u{202e}x"), "\\\\u{202e}x");
+        assert_eq!(markdown_escape("\u{85}\u{9b}"), "\\\\u{9b}");
         assert_eq!(markdown_escape("::error::x"), "\\::error::x");
-        assert_eq!(markdown_escape("a ##[error]b"), "a \\#\\#\\[error\\]b");
+        assert_eq!(markdown_escape("a ##[error]b"), "a \\#\\#\\[error]b");
     }
 
     #[test]
@@ -255,7 +435,104 @@ mod tests {
         let out = markdown_block("# heading\n\n    code\n\n- list\n> quote\n\n::warning::x");
         assert_eq!(
             out,
-            "\\# heading\n\ncode\n\n\\- list &gt; quote\n\n\\::warning::x"
+            "\\# heading\n\ncode\n\n\\- list > quote\n\n\\::warning::x"
+        );
+    }
+
+    #[test]
+    fn only_plain_web_addresses_are_link_targets() {
+        assert_eq!(
+            web_url(" HTTPS://Example.org:8443/a_b/c.md?x=1&y=%20#top ").as_deref(),
+            Some("https://Example.org:8443/a_b/c.md?x=1&y=%20#top")
+        );
+        assert_eq!(
+            web_url("http://localhost").as_deref(),
+            Some("http://localhost")
+        );
+        for text in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "ftp://x.example/",
+            "//x.example/",
+            "https://",
+            "https://user@x.example/",
+            "https://x.example:port/",
+            "https://-x.example/",
+            "https://x..example/",
+            "https://x.example/a b",
+            "https://x.example/\"onclick=\"x",
+            "https://x.example/<script>",
+            "https://x.example/)](javascript:x)",
+            "https://x.example/\\",
+            "https://x.example/%zz",
+            "https://x.example/é",
+            "https://x.example/\u{202e}",
+            "https://[::1]/",
+        ] {
+            assert_eq!(web_url(text), None, "{text}");
+        }
+        assert_eq!(
+            web_url(&format!("https://x.example/{}", "a".repeat(3000))),
+            None
+        );
+    }
+
+    #[test]
+    fn references_link_to_a_fixed_address_per_scheme() {
+        let url = |r: &str| reference_url(r);
+        assert_eq!(
+            url("owasp-ml:ML10").as_deref(),
+            Some(
+                "https://owasp.org/www-project-machine-learning-security-top-10/docs/ML10_2023-Model_Poisoning"
+            )
+        );
+        assert_eq!(
+            url("owasp-llm:LLM06").as_deref(),
+            Some("https://genai.owasp.org/llmrisk/llm062025-excessive-agency/")
+        );
+        assert_eq!(
+            url("atlas:AML.T0051.001").as_deref(),
+            Some("https://atlas.mitre.org/techniques/AML.T0051.001")
+        );
+        assert_eq!(url("nist-ai-rmf:MEASURE 2.7"), url("nist-ai-rmf:GOVERN"));
+        assert!(url("csa:end-of-life").is_some());
+        assert!(url("ml-test-score:monitor-7").is_some());
+        assert_eq!(
+            url("url:https://a.example/x").as_deref(),
+            Some("https://a.example/x")
+        );
+        for r in [
+            "owasp-ml:ML11",
+            "owasp-llm:LLM00",
+            "atlas:AML.T0051/../x",
+            "nist-ai-rmf:map 1",
+            "csa:javascript:alert(1)",
+            "url:javascript:alert(1)",
+            "url:https://a.example/\" x",
+            "eu-ai-act:Art. 10",
+            "biml:x",
+            "javascript:alert(1)",
+            "no scheme",
+        ] {
+            assert_eq!(url(r), None, "{r}");
+        }
+    }
+
+    #[test]
+    fn markdown_links_cannot_be_broken_out_of() {
+        assert_eq!(
+            markdown_url("https://a.example/?x=1&copy=2"),
+            "https://a.example/?x=1\\&copy=2"
+        );
+        assert_eq!(markdown_label("a](javascript:x)"), "a\\](javascript:x)");
+    }
+
+    #[test]
+    fn css_strings_hold_nothing_but_letters_digits_spaces_and_escapes() {
+        assert_eq!(css_string("Card fraud 2"), "\"Card fraud 2\"");
+        assert_eq!(
+            css_string("a\"}</style><x>\\\n\u{1b}"),
+            "\"a\\22 \\7d \\3c \\2f style\\3e \\3c x\\3e \\5c  \\5c \\75 \\7b \\31 \\62 \\7d \""
         );
     }
 
