@@ -22,6 +22,10 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
     out.push_str("# Answer every question Y, N or NA, and justify every answer in `elaboration`, NA included.\n");
     out.push_str("# Y: the control is in place. N: it is missing or only partly in place. NA: it cannot apply\n");
     out.push_str("# to this system (say why). Only Y, N and NA, in capitals, are accepted.\n");
+    out.push_str(
+        "# Write each elaboration on the lines under `elaboration: >`, indented further: in this\n",
+    );
+    out.push_str("# block form every character is text, `#` and `:` included.\n");
     if checklist.scoring == Scoring::MlTestScore {
         out.push_str("# ML Test Score: a Y answer also says `implementation: manual` (done by hand, results\n");
         out.push_str(
@@ -69,7 +73,7 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
                 comment(&mut out, "  # References: ", &q.references.join(", "));
             }
             let _ = writeln!(out, "  {}:", q.id);
-            out.push_str("    answer:\n    elaboration:\n    evidence: []\n");
+            out.push_str("    answer:\n    elaboration: >\n    evidence: []\n");
             if checklist.scoring == Scoring::MlTestScore {
                 out.push_str("    implementation:      # manual | automated, for a Y answer\n");
             }

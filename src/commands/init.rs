@@ -1,14 +1,17 @@
 //! `airisk init`: an answer template for one or more checklists.
 
+use std::path::{Component, Path, PathBuf};
+
 use anyhow::{Result, bail};
 
+use super::Ctx;
 use crate::checklist::{self, Checklist, LoadError, Spec};
 use crate::cli::InitArgs;
 use crate::exit;
 use crate::output;
 use crate::rules::RuleSet;
 
-pub fn run(args: &InitArgs) -> Result<u8> {
+pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<u8> {
     let specs = if args.checklists.is_empty() {
         vec![Spec::parse(checklist::DEFAULT_CHECKLIST)]
     } else {
@@ -20,20 +23,26 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         match checklist::load(spec, None).and_then(RuleSet::of_loaded) {
             Ok((checklist, _)) => parts.push(checklist),
             Err(LoadError::Io(err)) => return Err(err),
-            Err(LoadError::Invalid { source, .. }) => {
-                bail!(
-                    "{} is not a valid checklist (run `airisk lint {}`)",
-                    source.name,
-                    source.name
-                )
+            // Given on the command line, so trusted: its diagnostics are shown.
+            Err(LoadError::Invalid {
+                source,
+                diagnostics,
+            }) => {
+                output::stderr(&crate::diag::render_text(
+                    &[&source],
+                    &diagnostics,
+                    ctx.color_err,
+                ));
+                bail!("{} is not a valid checklist", source.name)
             }
         }
     }
+    let target = args.output.as_deref().filter(|p| !output::is_stdout(p));
     let names: Vec<String> = specs
         .iter()
         .zip(&parts)
         .map(|(spec, c)| match spec {
-            Spec::Path(p) => p.display().to_string(),
+            Spec::Path(p) => relative_to_output(p, target).display().to_string(),
             Spec::Builtin { .. } => format!("{}@{}", c.id, c.version),
         })
         .collect();
@@ -43,7 +52,7 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     }
     let text = crate::init::template(&checklist, &names);
     // `-o -` is standard output, as without `-o`.
-    match args.output.as_deref().filter(|p| !output::is_stdout(p)) {
+    match target {
         Some(path) => {
             output::write_file(path, text.as_bytes(), &[], args.force)?;
             let shown = crate::escape::term_line(&path.display().to_string()).into_owned();
@@ -55,4 +64,71 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         None => output::stdout(&text)?,
     }
     Ok(exit::SUCCESS)
+}
+
+/// A checklist path as the answer file written to `target` must say it: relative to the
+/// answer file's folder, not to the current one (`checklist:` is resolved from there).
+fn relative_to_output(checklist: &Path, target: Option<&Path>) -> PathBuf {
+    let Some(target) = target else {
+        return checklist.to_path_buf();
+    };
+    let folder = target.parent().unwrap_or(Path::new(""));
+    let absolute = |p: &Path| {
+        std::path::absolute(if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        })
+    };
+    let (Ok(from), Ok(to)) = (absolute(folder), absolute(checklist)) else {
+        return checklist.to_path_buf();
+    };
+    fn normal(p: &Path) -> Vec<Component<'_>> {
+        let mut parts: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        parts
+    }
+    let (from, to) = (normal(&from), normal(&to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for part in &to[common..] {
+        relative.push(part);
+    }
+    relative
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checklist_paths_are_relative_to_the_answer_file() {
+        let rel = |c: &str, o: Option<&str>| {
+            relative_to_output(Path::new(c), o.map(Path::new))
+                .display()
+                .to_string()
+        };
+        assert_eq!(rel("ours.yaml", None), "ours.yaml");
+        assert_eq!(rel("ours.yaml", Some("answers.yaml")), "ours.yaml");
+        assert_eq!(
+            rel("lists/ours.yaml", Some("lists/answers.yaml")),
+            "ours.yaml"
+        );
+        assert_eq!(rel("ours.yaml", Some("out/answers.yaml")), "../ours.yaml");
+        assert_eq!(
+            rel("./a/b/ours.yaml", Some("a/answers.yaml")),
+            "b/ours.yaml"
+        );
+    }
 }

@@ -34,7 +34,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
     match &cli.command {
         Command::Checklists(args) => show::checklists(args, &ctx),
         Command::Show(args) => show::show(args, &ctx),
-        Command::Init(args) => init::run(args),
+        Command::Init(args) => init::run(args, &ctx),
         Command::Validate(args) => validate::run(args, &ctx),
         Command::Assess(args) => assess::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),

@@ -84,6 +84,7 @@ codes! {
     UnreachableRule = "unreachable-rule": "A rule that can never fire.",
     EmptyText = "empty-text": "A question, guidance, finding or recommendation that is empty.",
     LimitExceeded = "limit-exceeded": "An input beyond one of airisk's limits.",
+    CommentInElaboration = "comment-in-elaboration": "Text after ` #` in a plain elaboration, which YAML drops as a comment.",
 }
 
 /// Which part of a mapping entry a diagnostic points at.

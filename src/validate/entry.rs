@@ -16,8 +16,12 @@ use super::unknown_key;
 pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> {
     let suggest = |given: &str| -> Option<AnswerValue> {
         match given.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" | "true" | "ok" | "done" | "implemented" => Some(AnswerValue::Y),
-            "n" | "no" | "false" | "off" | "none" | "not yet" => Some(AnswerValue::N),
+            // Met / Unmet and Pass / Fail: the words of other criteria sets.
+            "y" | "yes" | "true" | "ok" | "done" | "implemented" | "met" | "pass" | "passed" => {
+                Some(AnswerValue::Y)
+            }
+            "n" | "no" | "false" | "off" | "none" | "not yet" | "unmet" | "not met" | "fail"
+            | "failed" => Some(AnswerValue::N),
             "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "-" => {
                 Some(AnswerValue::NA)
             }
@@ -182,7 +186,10 @@ fn check_elaboration(
         if question.guidance.trim().is_empty() {
             "explain how the control is met, or why not".to_owned()
         } else {
-            format!("a good elaboration: {}", one_line(&question.guidance))
+            format!(
+                "a good elaboration: {}",
+                brief(&one_line(&question.guidance), &question.id)
+            )
         }
     };
     let missing = |message: &str| {
@@ -258,6 +265,22 @@ fn check_elaboration(
         return None;
     }
     Some(text.clone())
+}
+
+/// Longest guidance quoted in a help line, in characters: a few lines on a terminal.
+const MAX_GUIDANCE: usize = 240;
+
+/// Guidance cut at a word before [`MAX_GUIDANCE`], pointing to the rest.
+pub(super) fn brief(guidance: &str, id: &str) -> String {
+    let Some((cut, _)) = guidance.char_indices().nth(MAX_GUIDANCE) else {
+        return guidance.to_owned();
+    };
+    let head = &guidance[..cut];
+    let head = head.rfind(' ').map_or(head, |space| &head[..space]);
+    format!(
+        "{}… (the rest: `airisk show` lists question `{id}`)",
+        head.trim_end_matches([',', ';', ':'])
+    )
 }
 
 /// Whether an evidence entry is a reference (URL, ticket) rather than a local path.
