@@ -316,6 +316,17 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
                     )),
                 );
             }
+            if !question.written.severity && file.defaults.severity.is_none() {
+                out.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("question `{}` has no severity", question.id),
+                    )
+                    .at(path!["sections", si, "questions", qi])
+                    .question(&question.id)
+                    .help("add `severity: low|medium|high|critical`, or one for every question under `defaults:`"),
+                );
+            }
             if question.question.trim().is_empty() {
                 out.push(
                     Diagnostic::error(Code::EmptyText, "the question text is empty")

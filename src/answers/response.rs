@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 /// A team's answer to one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum AnswerValue {
     Y,
     N,

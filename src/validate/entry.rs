@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::answers::{
     AnswerValue, ENTRY_KEYS, Entry, Implementation, Raw, Response, is_placeholder, visible,
 };
-use crate::checklist::{Checklist, QuestionRef, Scoring};
+use crate::checklist::{Checklist, EvidenceKind, QuestionRef, Scoring};
 use crate::diag::{Code, Diagnostic};
 use crate::one_line;
 use crate::path;
@@ -157,8 +157,13 @@ pub(super) fn check_entry(
                 .help("every system must answer this question Y or N; if the control is missing, answer N and explain"),
         );
     }
-    let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, out);
+    let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, answer, out);
     let evidence = check_evidence(id, entry.evidence.as_ref(), base, out);
+    if let (Some(answer), Some(items)) = (answer, &evidence)
+        && let Some(kind) = question.evidence_for(answer)
+    {
+        check_evidence_kind(id, answer, kind, items, entry.evidence.is_some(), out);
+    }
     let implementation = check_implementation(
         id,
         entry.implementation.as_ref(),
@@ -174,12 +179,76 @@ pub(super) fn check_entry(
     })
 }
 
+/// An answer value's evidence requirement: a link (`url`) or any entry (`any`).
+fn check_evidence_kind(
+    id: &str,
+    answer: AnswerValue,
+    kind: EvidenceKind,
+    items: &[String],
+    written: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let is_link = |item: &String| {
+        let lower = item.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    };
+    let met = match kind {
+        EvidenceKind::Any => !items.is_empty(),
+        EvidenceKind::Url => items.iter().any(is_link),
+    };
+    if met {
+        return;
+    }
+    let what = match kind {
+        EvidenceKind::Any => "at least one evidence entry",
+        EvidenceKind::Url => "a link (http:// or https://) among its evidence",
+    };
+    let message = if items.is_empty() {
+        format!(
+            "a {} answer to `{id}` needs {what}; it lists none",
+            answer.as_str()
+        )
+    } else {
+        format!(
+            "a {} answer to `{id}` needs {what}; none of its {} evidence entries is a link",
+            answer.as_str(),
+            items.len()
+        )
+    };
+    let at = if written {
+        path!["answers", id, "evidence"]
+    } else {
+        path!["answers", id, "answer"]
+    };
+    out.push(
+        Diagnostic::error(Code::MissingEvidence, message)
+            .at(at)
+            .question(id)
+            .help(match kind {
+                EvidenceKind::Url => "add the page that shows it: evidence: [https://...]",
+                EvidenceKind::Any => "add a path or a link under evidence:",
+            }),
+    );
+}
+
 fn check_elaboration(
     id: &str,
     raw: Option<&Raw>,
     question: &crate::checklist::Question,
+    answer: Option<AnswerValue>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    // An answer that is not valid is checked as if it needed the default elaboration.
+    let required = answer.is_none_or(|a| question.needs_elaboration(a));
+    let min = answer.map_or(question.min_elaboration, |a| question.min_for(a));
+    let absent = match raw {
+        None | Some(Raw::Null) => true,
+        Some(Raw::Str(text)) => visible(text).trim().is_empty(),
+        Some(_) => false,
+    };
+    if !required && absent {
+        return Some(String::new());
+    }
     let at = path!["answers", id, "elaboration"];
     // Only a diagnostic needs it: built then, not for every answer.
     let guidance = || {
@@ -196,10 +265,17 @@ fn check_elaboration(
         Diagnostic::error(Code::MissingElaboration, message)
             .at(at.clone())
             .question(id)
-            .help(format!(
-                "every answer, NA included, needs a written justification; {}",
-                guidance()
-            ))
+            .help(if question.elaboration_required.is_none() {
+                format!(
+                    "every answer, NA included, needs a written justification; {}",
+                    guidance()
+                )
+            } else {
+                format!(
+                    "this answer to `{id}` needs a written justification; {}",
+                    guidance()
+                )
+            })
     };
     let text = match raw {
         Some(Raw::Str(text)) => text,
@@ -243,7 +319,7 @@ fn check_elaboration(
         return None;
     }
     let length = trimmed.chars().count();
-    if length < question.min_elaboration {
+    if length < min {
         let hidden = text.chars().count() - shown.chars().count();
         let not_counted = if hidden > 0 {
             format!(" (not counting {hidden} invisible)")
@@ -254,8 +330,7 @@ fn check_elaboration(
             Diagnostic::error(
                 Code::ShortElaboration,
                 format!(
-                    "the elaboration has {length} characters{not_counted}; this question needs at least {}",
-                    question.min_elaboration
+                    "the elaboration has {length} characters{not_counted}; this question needs at least {min}",
                 ),
             )
             .at(at)

@@ -285,7 +285,12 @@ fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str)
 
 /// The level a quality check's diagnostics get from the checklist, `None` when silenced.
 pub fn quality_level(checklist: &Checklist, check: QualityCheck) -> Option<crate::diag::Level> {
-    match checklist.check_level(check) {
+    level_of(checklist.check_level(check))
+}
+
+/// A check's level as a diagnostic level, `None` when off.
+fn level_of(level: crate::checklist::CheckLevel) -> Option<crate::diag::Level> {
+    match level {
         crate::checklist::CheckLevel::Error => Some(crate::diag::Level::Error),
         crate::checklist::CheckLevel::Warning => Some(crate::diag::Level::Warning),
         crate::checklist::CheckLevel::Off => None,
