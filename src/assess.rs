@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
-use crate::checklist::{Checklist, ChecklistMeta, Question, QuestionRef, Scoring, Severity};
+use crate::checklist::{
+    Checklist, ChecklistMeta, Presentation, Question, QuestionRef, Scoring, Severity,
+};
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Seg};
@@ -116,6 +118,9 @@ pub struct SectionSummary<'c> {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    /// N answers the question's obligation lets stand (see [`Question::deviation_allowed`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deviations: usize,
     pub findings: BySeverity,
     pub rating: Rating,
     /// 0 to 100; `None` when every question is NA.
@@ -133,6 +138,9 @@ pub struct QuestionResult<'c> {
     pub question: &'c Question,
     pub response: &'c Response,
     pub findings: usize,
+    /// An N the question's obligation lets stand: a justified deviation.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deviation: bool,
 }
 
 /// Google's ML Test Score, for checklists with `scoring: ml-test-score`.
@@ -166,7 +174,13 @@ pub struct Totals {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deviations: usize,
     pub findings: BySeverity,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything known about one assessment.
@@ -183,6 +197,10 @@ pub struct Assessment<'c> {
     pub totals: Totals,
     pub sections: Vec<SectionSummary<'c>>,
     pub findings: Vec<Finding<'c>>,
+    /// What rules would have found on justified deviations: shown, not counted in the
+    /// rating.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<Finding<'c>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_test_score: Option<MlTestScore>,
     pub warnings: Vec<Diagnostic>,
@@ -195,6 +213,12 @@ pub struct ChecklistInfo<'c> {
     pub version: &'c str,
     pub title: &'c str,
     pub description: &'c str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub licence: &'c str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub url: &'c str,
+    #[serde(skip_serializing_if = "Presentation::is_default")]
+    pub report: &'c Presentation,
     pub scoring: Scoring,
     pub parts: &'c [ChecklistMeta],
 }
@@ -294,7 +318,21 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         answer_keys: inputs_keys,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    // An N that the question's obligation lets stand (optional, or recommended and
+    // explained) is a deviation: shown and counted, but the rules that look at the answer
+    // alone raise no finding for it, and readiness leaves it out like NA.
+    let deviation: Vec<bool> = checklist
+        .questions()
+        .map(|(qref, question)| {
+            let response = &by_ordinal[qref.ordinal];
+            response.answer == AnswerValue::N
+                && question.deviation_allowed(!response.elaboration.trim().is_empty())
+        })
+        .collect();
+    let (mut fired, deviations): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) =
+        rules.evaluate(by_ordinal).partition(|rule| {
+            !(deviation[rule.anchor.ordinal] && answer_only(&rule.condition, rule.anchor.ordinal))
+        });
     let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity
@@ -308,35 +346,38 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     }
     let locations = match inputs_keys {
         Some(keys) => keys.clone(),
-        None => locate_answers(answers, checklist, fired.iter().map(|r| r.anchor)),
+        None => locate_answers(
+            answers,
+            checklist,
+            fired.iter().chain(&deviations).map(|r| r.anchor),
+        ),
     };
-    let findings: Vec<Finding<'c>> = fired
-        .iter()
-        .map(|rule| {
-            let question = checklist.get(rule.anchor);
-            let (line, column) = locations
-                .get(&rule.anchor.ordinal)
-                .copied()
-                .unwrap_or((None, None));
-            Finding {
-                rule: &rule.id,
-                question: &question.id,
-                section: &checklist.sections[rule.anchor.section].id,
-                severity: rule.severity,
-                answer: by_ordinal[rule.anchor.ordinal].answer,
-                finding: rule.finding.trim(),
-                recommendation: rule.recommendation.trim(),
-                references: &rule.references,
-                location: Location {
-                    file: answers.name.clone(),
-                    line,
-                    column,
-                },
-                ordinal: rule.anchor.ordinal,
-                section_index: rule.anchor.section,
-            }
-        })
-        .collect();
+    let finding_of = |rule: &&'c crate::rules::Rule| -> Finding<'c> {
+        let question = checklist.get(rule.anchor);
+        let (line, column) = locations
+            .get(&rule.anchor.ordinal)
+            .copied()
+            .unwrap_or((None, None));
+        Finding {
+            rule: &rule.id,
+            question: &question.id,
+            section: &checklist.sections[rule.anchor.section].id,
+            severity: rule.severity,
+            answer: by_ordinal[rule.anchor.ordinal].answer,
+            finding: rule.finding.trim(),
+            recommendation: rule.recommendation.trim(),
+            references: &rule.references,
+            location: Location {
+                file: answers.name.clone(),
+                line,
+                column,
+            },
+            ordinal: rule.anchor.ordinal,
+            section_index: rule.anchor.section,
+        }
+    };
+    let findings: Vec<Finding<'c>> = fired.iter().map(finding_of).collect();
+    let deviations: Vec<Finding<'c>> = deviations.iter().map(finding_of).collect();
 
     let mut sections = Vec::with_capacity(checklist.sections.len());
     let mut questions = Vec::with_capacity(by_ordinal.len());
@@ -347,6 +388,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         y: 0,
         n: 0,
         na: 0,
+        deviations: 0,
         findings: BySeverity::default(),
     };
     let mut section_findings = vec![BySeverity::default(); checklist.sections.len()];
@@ -382,6 +424,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             question,
             response,
             findings: per_question[ordinal],
+            deviation: deviation[ordinal],
         });
     }
     // `questions` is in checklist order, so each section's questions are the next run of
@@ -400,6 +443,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             y: 0,
             n: 0,
             na: 0,
+            deviations: 0,
             findings: section_findings[si],
             rating: section_rating_counts[si].rating(),
             score: None,
@@ -414,8 +458,11 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 AnswerValue::N => summary.n += 1,
                 AnswerValue::NA => summary.na += 1,
             }
+            summary.deviations += usize::from(result.deviation);
             let weight = f64::from(result.question.severity.weight());
-            if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
+            if result.deviation {
+                // Left out of readiness, like NA.
+            } else if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
                 credit_sum += c;
                 weight_sum += weight;
             }
@@ -424,6 +471,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals.y += summary.y;
         totals.n += summary.n;
         totals.na += summary.na;
+        totals.deviations += summary.deviations;
         total_credit += credit_sum;
         total_weight += weight_sum;
         summary.score = (weight_sum > 0.0).then(|| round1(100.0 * credit_sum / weight_sum));
@@ -477,6 +525,9 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             version: &checklist.version,
             title: &checklist.title,
             description: checklist.description.trim(),
+            licence: checklist.licence.trim(),
+            url: checklist.url.trim(),
+            report: &checklist.report,
             scoring: checklist.scoring,
             parts: &checklist.parts,
         },
@@ -486,9 +537,25 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals,
         sections,
         findings,
+        deviations,
         ml_test_score,
         warnings,
         questions,
+    }
+}
+
+/// Whether a condition looks only at the answer value of question `ordinal` (as the usual
+/// "answered N" rule does): such a rule says nothing beyond the N itself.
+fn answer_only(condition: &crate::rules::Condition, ordinal: usize) -> bool {
+    use crate::rules::{Check, Condition};
+    match condition {
+        Condition::All(parts) | Condition::Any(parts) => {
+            parts.iter().all(|c| answer_only(c, ordinal))
+        }
+        Condition::Not(_) => false,
+        Condition::Test { ordinal: o, checks } => {
+            *o == ordinal && checks.iter().all(|c| matches!(c, Check::AnswerIn(_)))
+        }
     }
 }
 

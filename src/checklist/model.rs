@@ -136,6 +136,27 @@ pub struct Presentation {
     pub rating_label: Option<String>,
 }
 
+impl Presentation {
+    pub fn is_default(&self) -> bool {
+        self.title.is_none() && self.subject.is_none() && self.rating_label.is_none()
+    }
+
+    /// The report's title.
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or("AI risk report")
+    }
+
+    /// What is assessed, as a noun.
+    pub fn subject(&self) -> &str {
+        self.subject.as_deref().unwrap_or("AI risk")
+    }
+
+    /// The label of the overall rating.
+    pub fn rating_label(&self) -> &str {
+        self.rating_label.as_deref().unwrap_or("Overall risk")
+    }
+}
+
 /// Settings every question takes unless it says otherwise (`defaults:`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
