@@ -162,7 +162,8 @@ pub fn assessment(a: &Assessment<'_>, color: bool) -> String {
         .map_or_else(|| "n/a".to_owned(), |r| format!("{r:.1}/100"));
     let _ = writeln!(
         out,
-        "Overall risk: {}   readiness: {readiness}   findings: {} critical, {} high, {} medium, {} low\n",
+        "{}: {}   readiness: {readiness}   findings: {} critical, {} high, {} medium, {} low\n",
+        field(a.checklist.report.rating_label()),
         rating_text(a.rating),
         a.totals.findings.critical,
         a.totals.findings.high,
