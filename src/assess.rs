@@ -329,8 +329,11 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 && question.deviation_allowed(!response.elaboration.trim().is_empty())
         })
         .collect();
-    let (mut fired, deviations): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) =
-        rules.evaluate(by_ordinal).partition(|rule| {
+    // A question whose `applies-if` does not hold raises no finding at all.
+    let (mut fired, deviations): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) = rules
+        .evaluate(by_ordinal)
+        .filter(|rule| by_ordinal[rule.anchor.ordinal].not_applicable.is_none())
+        .partition(|rule| {
             !(deviation[rule.anchor.ordinal] && answer_only(&rule.condition, rule.anchor.ordinal))
         });
     let answers_sha256 = answers.sha256();

@@ -6,6 +6,7 @@
 //! the questions are known.
 
 mod builtin;
+mod extra;
 mod model;
 mod rule_def;
 
@@ -15,6 +16,7 @@ use std::path::Path;
 use anyhow::Result;
 
 pub use builtin::{BUILTIN, Builtin, DEFAULT_CHECKLIST, find_builtin};
+pub use extra::condition_questions;
 pub use model::*;
 pub use rule_def::{ConditionDef, RuleDef, RulesFile};
 
@@ -256,6 +258,7 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
         );
         return out;
     }
+    extra::check_extras(file, &mut out);
     let mut sections: HashMap<&str, usize> = HashMap::new();
     let mut questions: HashMap<&str, (usize, usize)> = HashMap::with_capacity(total);
     for (si, section) in file.sections.iter().enumerate() {

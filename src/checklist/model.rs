@@ -8,6 +8,20 @@ use super::{ConditionDef, RuleDef};
 use crate::answers::AnswerValue;
 use crate::source::SourceFile;
 
+/// The reference schemes every checklist may cite (`scheme:identifier`).
+pub const BUILTIN_SCHEMES: &[&str] = &[
+    "csa",
+    "nist-ai-rmf",
+    "owasp-ml",
+    "owasp-llm",
+    "atlas",
+    "ml-test-score",
+    "eu-ai-act",
+    "biml",
+    "enisa",
+    "url",
+];
+
 /// Elaboration length required when a question does not say.
 pub const DEFAULT_MIN_ELABORATION: usize = 20;
 
@@ -461,6 +475,8 @@ pub struct Checklist {
     pub reference_schemes: Vec<ReferenceScheme>,
     pub replaces: BTreeMap<String, String>,
     pub removed: Vec<String>,
+    /// The checklist's `defaults:`, as written (questions have them applied already).
+    pub defaults: Defaults,
     pub scoring: Scoring,
     pub checks: BTreeMap<QualityCheck, CheckLevel>,
     pub sections: Vec<Section>,
@@ -502,6 +518,7 @@ impl Checklist {
             reference_schemes: file.reference_schemes,
             replaces: file.replaces,
             removed: file.removed,
+            defaults: file.defaults,
             scoring: file.scoring,
             checks: file.checks,
             sections,

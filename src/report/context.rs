@@ -106,6 +106,7 @@ struct Row {
     implementation: Option<Implementation>,
     findings: usize,
     deviation: bool,
+    not_applicable: Option<String>,
     /// The settings of third-party checklists that the question has (most have none), as
     /// serialized: key and value.
     extras: Vec<(&'static str, Value)>,
@@ -216,6 +217,7 @@ impl Questions {
                 implementation: q.response.implementation,
                 findings: q.findings,
                 deviation: q.deviation,
+                not_applicable: q.response.not_applicable.clone(),
                 extras: extras(q.question),
             });
         }
@@ -375,6 +377,7 @@ impl Object for ResponseView {
             "answer" => Value::from(row.answer.as_str()),
             "elaboration" => Value::from(data.str(row.elaboration)),
             "evidence" => data.list(&row.evidence),
+            "not_applicable" => Value::from(row.not_applicable.as_deref()?),
             "implementation" => Value::from(match row.implementation? {
                 Implementation::Manual => "manual",
                 Implementation::Automated => "automated",
@@ -385,6 +388,9 @@ impl Object for ResponseView {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         let row = &self.0.rows[self.1];
+        if row.not_applicable.is_some() {
+            return Enumerator::Str(&["answer", "elaboration", "evidence", "not_applicable"]);
+        }
         if row.implementation.is_some() {
             Enumerator::Str(&["answer", "elaboration", "evidence", "implementation"])
         } else {
@@ -492,8 +498,8 @@ mod tests {
 
     #[test]
     fn third_party_settings_and_deviations_are_served_as_serialized() {
-        let checklist = "id: t\nversion: \"1\"\ntitle: T\ndefaults: { severity: high }\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, obligation: recommended, min-elaboration: { N: 30 }, elaboration-required: [N], evidence-required: url, checks: { contradicting-elaboration: off } }\n      - { id: q2, question: Q2?, obligation: optional }\n      - { id: q3, question: Q3? }\n";
-        let answers = "checklist: t\nproject: {name: P}\nanswers:\n  q1: {answer: N, elaboration: Not done because the project has no releases yet}\n  q2: {answer: N, elaboration: Not needed because nobody asks for it}\n  q3: {answer: Y, elaboration: Done by the release pipeline every week}\n";
+        let checklist = "id: t\nversion: \"1\"\ntitle: T\ndefaults: { severity: high }\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, obligation: recommended, min-elaboration: { N: 30 }, elaboration-required: [N], evidence-required: url, checks: { contradicting-elaboration: off } }\n      - { id: q2, question: Q2?, obligation: optional }\n      - { id: q3, question: Q3? }\n      - { id: q4, question: Q4?, applies-if: { question: q3, answer: [N] } }\n";
+        let answers = "checklist: t\nproject: {name: P}\nanswers:\n  q1: {answer: N, elaboration: Not done because the project has no releases yet}\n  q2: {answer: N, elaboration: Not needed because nobody asks for it}\n  q3: {answer: Y, elaboration: Done by the release pipeline every week}\n  q4: {answer: N, elaboration: x}\n";
         compare(checklist.to_owned(), answers.to_owned());
     }
 

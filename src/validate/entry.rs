@@ -176,6 +176,7 @@ pub(super) fn check_entry(
         elaboration: elaboration?,
         evidence: evidence?,
         implementation,
+        not_applicable: None,
     })
 }
 

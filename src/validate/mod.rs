@@ -15,6 +15,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::path;
 
 mod comments;
+mod conditions;
 mod entry;
 mod fields;
 mod quality;
@@ -225,6 +226,16 @@ pub fn validate(
             }
             Err(d) => out.push(*d),
         }
+    }
+    // Errors about a question that turns out not to apply are dropped with its answer.
+    let not_applicable = conditions::apply_conditions(checklist, &mut slots, &answered, &mut out);
+    for &ordinal in &not_applicable {
+        let id = checklist
+            .questions()
+            .nth(ordinal)
+            .map(|(_, q)| q.id.as_str());
+        out.retain(|d| !(d.is_error() && d.question.as_deref() == id));
+        answered[ordinal] = true;
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {

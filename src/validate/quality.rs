@@ -173,7 +173,7 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
     let hasher = std::hash::RandomState::new();
     let mut key_buffer = Vec::new();
     let answers = checklist.questions().filter_map(|(qref, question)| {
-                let response = slots[qref.ordinal].as_ref()?;
+                let response = slots[qref.ordinal].as_ref().filter(|r| r.not_applicable.is_none())?;
                 let id = question.id.as_str();
                 let at = || path!["answers", id, "elaboration"];
                 let text = response.elaboration.trim();
@@ -377,6 +377,7 @@ mod tests {
                 elaboration: elaboration.to_owned(),
                 evidence: Vec::new(),
                 implementation: None,
+                not_applicable: None,
             })
         };
         let mut slots = vec![None; checklist.question_count()];
