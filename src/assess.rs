@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
 use crate::checklist::{
-    Checklist, ChecklistMeta, Presentation, Question, QuestionRef, Scoring, Severity,
+    Checklist, ChecklistMeta, Presentation, Question, QuestionRef, ReferenceScheme, Scoring,
+    Severity,
 };
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
@@ -219,6 +220,8 @@ pub struct ChecklistInfo<'c> {
     pub url: &'c str,
     #[serde(skip_serializing_if = "Presentation::is_default")]
     pub report: &'c Presentation,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub reference_schemes: &'c [ReferenceScheme],
     pub scoring: Scoring,
     pub parts: &'c [ChecklistMeta],
 }
@@ -531,6 +534,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             licence: checklist.licence.trim(),
             url: checklist.url.trim(),
             report: &checklist.report,
+            reference_schemes: &checklist.reference_schemes,
             scoring: checklist.scoring,
             parts: &checklist.parts,
         },

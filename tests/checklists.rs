@@ -114,3 +114,117 @@ fn a_typo_in_a_question_id_is_one_diagnostic_with_the_suggestion() {
         .collect();
     assert!(hints[0].contains("`answer: Y`") && hints[1].contains("`answer: N`"));
 }
+
+/// Runs airisk in tests/fixtures/validate/, where the hygiene checklist and its answer
+/// files sit side by side (relative paths keep the snapshots free of this machine's).
+fn in_validate(args: &[&str]) -> common::Run {
+    run(airisk()
+        .current_dir(fixture("validate"))
+        .args(["--color", "never"])
+        .args(args))
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let r = in_validate(args);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr))
+}
+
+#[test]
+fn the_hygiene_checklist_lints_and_shows_clean() {
+    let r = in_validate(&["lint", "hygiene.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.stderr);
+    let shown = json(&["show", "hygiene.yaml", "--format", "json"]);
+    let questions = shown["sections"][0]["questions"].as_array().unwrap();
+    // Defaults filled in; the third-party settings shown where set.
+    assert_eq!(questions[1]["severity"], "medium");
+    assert_eq!(questions[1]["na-allowed"], false);
+    assert_eq!(questions[1]["obligation"], "recommended");
+    assert_eq!(questions[0]["evidence-required"]["Y"], "url");
+    assert!(questions[0].get("obligation").is_none());
+}
+
+#[test]
+fn the_hygiene_template_carries_the_checklist_and_its_settings() {
+    let r = in_validate(&["init", "--checklist", "hygiene.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &r.stdout;
+    assert!(t.starts_with("# airisk answer file: Open-source project hygiene\n# A small hygiene"));
+    assert!(t.contains("# Home: https://example.org/oss-hygiene\n"));
+    assert!(t.contains("# Licence: CC BY 4.0."));
+    assert!(t.contains("  # readme · severity medium · NA not accepted · at least 20 characters · recommended (SHOULD) · elaboration needed for N/NA\n"), "{t}");
+    assert!(t.contains("  # security-policy · severity medium · NA not accepted · at least 20 characters · 20 for Y · 40 for N · Y needs a link\n"), "{t}");
+    assert!(t.contains("  # crypto-keys · severity high · NA not accepted · at least 20 characters · conditional\n"), "{t}");
+    assert!(t.contains("checklist: hygiene.yaml\n"));
+}
+
+#[test]
+fn meeting_every_must_rates_none_whatever_the_justified_shoulds_and_mays() {
+    let r = in_validate(&["validate", "hygiene-answers.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a = json(&["assess", "hygiene-answers.yaml", "--format", "json"]);
+    assert_eq!(a["rating"], "none");
+    assert_eq!(a["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(a["totals"]["deviations"], 2);
+    let deviations: Vec<&str> = a["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(deviations, ["code-of-conduct-missing", "signed-releases-missing"]);
+    // Readiness leaves deviations out like NA: 5 Y and one required N (uses-crypto).
+    assert_eq!(a["readiness"], 83.3);
+    // The crypto questions do not apply: NA with the reason, no answer needed.
+    let q = |id: &str| {
+        a["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(q("crypto-libraries")["response"]["answer"], "NA");
+    assert_eq!(
+        q("crypto-libraries")["response"]["not_applicable"],
+        "`uses-crypto` is answered Y"
+    );
+    assert_eq!(q("crypto-keys")["response"]["answer"], "NA");
+    assert_eq!(q("signed-releases")["deviation"], true);
+    // The checklist's presentation.
+    assert_eq!(a["checklist"]["report"]["rating-label"], "Hygiene gap");
+    let term = in_validate(&["assess", "hygiene-answers.yaml"]);
+    assert!(term.stdout.contains("Hygiene gap: NONE"), "{}", term.stdout);
+}
+
+#[test]
+fn findings_cite_the_checklists_own_references_with_links() {
+    let a = json(&["assess", "hygiene-findings.yaml", "--format", "json"]);
+    assert_eq!(a["rating"], "high");
+    let md = in_validate(&["report", "hygiene-findings.yaml", "--format", "markdown"]).stdout;
+    assert!(md.starts_with("# Open-source hygiene report: homegrown-signer\n\n**Hygiene gap rating: HIGH**"));
+    assert!(md.contains("[ossh:BASICS-1](https://example.org/oss-hygiene/criteria#BASICS-1)"));
+    assert!(md.contains("- **Checklist licence:** CC BY 4.0."));
+    let html = in_validate(&["report", "hygiene-findings.yaml", "--format", "html"]).stdout;
+    assert!(html.contains("<title>Open-source hygiene report: homegrown-signer</title>"));
+    assert!(html.contains(r#"<a href="https:&#x2f;&#x2f;example.org&#x2f;oss-hygiene&#x2f;criteria#SEC-1"><code>ossh:SEC-1</code></a>"#));
+}
+
+#[test]
+fn hygiene_reports_match_snapshots() {
+    for name in ["hygiene-answers", "hygiene-findings"] {
+        for format in ["markdown", "html"] {
+            let r = in_validate(&["report", &format!("{name}.yaml"), "--format", format]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            insta::assert_snapshot!(format!("{name}.{format}"), r.stdout);
+        }
+    }
+}
+
+#[test]
+fn the_hygiene_answers_go_through_diff() {
+    let r = in_validate(&["diff", "hygiene-answers.yaml", "hygiene-findings.yaml"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert!(r.stdout.contains("licence-file"), "{}", r.stdout);
+}

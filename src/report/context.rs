@@ -59,7 +59,46 @@ fn presentation(assessment: &Assessment<'_>) -> Value {
         subject => report.subject(),
         rating_label => report.rating_label(),
         obligations => obligations,
+        links => reference_links(assessment),
     }
+}
+
+/// The link of every reference in a checklist-defined scheme that the report cites, by
+/// reference. The scheme's URL was checked at load (http(s), no quotes, spaces or
+/// brackets); the identifier is percent-encoded into it.
+fn reference_links(assessment: &Assessment<'_>) -> Value {
+    let schemes = assessment.checklist.reference_schemes;
+    if schemes.is_empty() {
+        return Value::from(std::collections::BTreeMap::<String, String>::new());
+    }
+    let cited = assessment
+        .questions
+        .iter()
+        .flat_map(|q| &q.question.references)
+        .chain(assessment.findings.iter().flat_map(|f| f.references));
+    let mut links = std::collections::BTreeMap::new();
+    for reference in cited {
+        let Some((name, id)) = reference.split_once(':') else {
+            continue;
+        };
+        if let Some(scheme) = schemes.iter().find(|s| s.name == name) {
+            links.insert(reference.clone(), scheme.url.replace("{id}", &percent_encode(id)));
+        }
+    }
+    Value::from(links)
+}
+
+fn percent_encode(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 /// A small map that keeps its keys in order, like a serialized struct.
