@@ -88,6 +88,7 @@ codes! {
     MissingEvidence = "missing-evidence": "An answer without the evidence its question requires (a link, or any entry).",
     RedundantSetting = "redundant-setting": "A per-question setting that repeats the checklist's `defaults:`.",
     InvalidCondition = "invalid-condition": "An `applies-if` that names an unknown question or forms a cycle.",
+    NotApplicable = "not-applicable": "An answer to a question whose `applies-if` does not hold; it is not used.",
 }
 
 /// Which part of a mapping entry a diagnostic points at.

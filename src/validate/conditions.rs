@@ -52,9 +52,9 @@ pub(super) fn apply_conditions(
             if answered[qref.ordinal] {
                 out.push(
                     Diagnostic::warning(
-                        Code::InvalidCondition,
+                        Code::NotApplicable,
                         format!(
-                            "question `{id}` does not apply here ({reason}); its answer is not used"
+                            "question `{id}` applies only if {reason}, which is not the case here; its answer is not used"
                         ),
                     )
                     .at_key(path!["answers", id.as_str()])
