@@ -129,7 +129,7 @@ fn settings(q: &crate::checklist::Question) -> String {
 }
 
 /// A scalar that YAML reads back as the same text.
-fn yaml_scalar(text: &str) -> String {
+pub(crate) fn yaml_scalar(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()

@@ -172,7 +172,10 @@ fn meeting_every_must_rates_none_whatever_the_justified_shoulds_and_mays() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(deviations, ["code-of-conduct-missing", "signed-releases-missing"]);
+    assert_eq!(
+        deviations,
+        ["code-of-conduct-missing", "signed-releases-missing"]
+    );
     // Readiness leaves deviations out like NA: 5 Y and one required N (uses-crypto).
     assert_eq!(a["readiness"], 83.3);
     // The crypto questions do not apply: NA with the reason, no answer needed.
@@ -203,7 +206,9 @@ fn findings_cite_the_checklists_own_references_with_links() {
     let a = json(&["assess", "hygiene-findings.yaml", "--format", "json"]);
     assert_eq!(a["rating"], "high");
     let md = in_validate(&["report", "hygiene-findings.yaml", "--format", "markdown"]).stdout;
-    assert!(md.starts_with("# Open-source hygiene report: homegrown-signer\n\n**Hygiene gap rating: HIGH**"));
+    assert!(md.starts_with(
+        "# Open-source hygiene report: homegrown-signer\n\n**Hygiene gap rating: HIGH**"
+    ));
     assert!(md.contains("[ossh:BASICS-1](https://example.org/oss-hygiene/criteria#BASICS-1)"));
     assert!(md.contains("- **Checklist licence:** CC BY 4.0."));
     let html = in_validate(&["report", "hygiene-findings.yaml", "--format", "html"]).stdout;
@@ -227,4 +232,95 @@ fn the_hygiene_answers_go_through_diff() {
     let r = in_validate(&["diff", "hygiene-answers.yaml", "hygiene-findings.yaml"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     assert!(r.stdout.contains("licence-file"), "{}", r.stdout);
+}
+
+/// A temporary folder with the hygiene checklist's two versions and an answer file.
+fn migration_folder() -> assert_fs::TempDir {
+    let dir = assert_fs::TempDir::new().unwrap();
+    for name in ["hygiene.yaml", "hygiene-2.yaml", "hygiene-answers.yaml"] {
+        std::fs::copy(fixture(&format!("validate/{name}")), dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn migrate_renames_drops_as_comments_and_adds_new_questions_unanswered() {
+    let dir = migration_folder();
+    let input = dir.path().join("hygiene-answers.yaml");
+    let before = std::fs::read(&input).unwrap();
+    let r = run(airisk().current_dir(dir.path()).args([
+        "migrate",
+        "hygiene-answers.yaml",
+        "--to",
+        "hygiene-2.yaml@2.0",
+        "-o",
+        "answers-2.yaml",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        before,
+        "the input is never modified"
+    );
+    assert_eq!(
+        r.stderr,
+        "renamed: licence-file -> licence\nrenamed: readme -> readme-basics\ndropped: code-of-conduct (kept as a comment in the output)\nnew, unanswered: contributing\nhygiene-answers.yaml answers carried over to oss-hygiene@2.0: 2 renamed, 1 dropped, 1 new questions to answer\n"
+    );
+    let text = std::fs::read_to_string(dir.path().join("answers-2.yaml")).unwrap();
+    insta::assert_snapshot!("migrated-hygiene-answers", text);
+    // Every word of the old file is still there, the dropped answer as a comment.
+    assert!(text.contains("  #     Two maintainers and no community channel yet;"));
+    // It validates against 2.0 with one thing left to do: the new question.
+    let (code, diags) = validate_json(&dir.path().join("answers-2.yaml"), &[]);
+    assert_eq!(code, 1);
+    let left: Vec<_> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.question.as_deref()))
+        .collect();
+    assert_eq!(left, [("unanswered", Some("contributing"))]);
+}
+
+#[test]
+fn migrate_never_overwrites_its_input_and_checks_the_version() {
+    let dir = migration_folder();
+    let input = dir.path().join("hygiene-answers.yaml");
+    let before = std::fs::read(&input).unwrap();
+    for args in [
+        &["-o", "hygiene-answers.yaml", "--force"][..],
+        &["-o", "./hygiene-answers.yaml"][..],
+    ] {
+        let r = run(airisk()
+            .current_dir(dir.path())
+            .args(["migrate", "hygiene-answers.yaml", "--to", "hygiene-2.yaml"])
+            .args(args));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("one of the inputs"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    let r = run(airisk().current_dir(dir.path()).args([
+        "migrate",
+        "hygiene-answers.yaml",
+        "--to",
+        "hygiene-2.yaml@3.0",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("version 2.0, not 3.0"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn migrate_to_the_same_version_changes_nothing() {
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mature-fraud-model.yaml");
+    let r = run(airisk()
+        .arg("migrate")
+        .arg(&example)
+        .args(["--to", "ai-risk-control@1.0"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, std::fs::read_to_string(&example).unwrap());
+    assert!(
+        r.stderr.contains("0 renamed, 0 dropped, 0 new"),
+        "{}",
+        r.stderr
+    );
 }

@@ -68,7 +68,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<u8> {
 
 /// A checklist path as the answer file written to `target` must say it: relative to the
 /// answer file's folder, not to the current one (`checklist:` is resolved from there).
-fn relative_to_output(checklist: &Path, target: Option<&Path>) -> PathBuf {
+pub(super) fn relative_to_output(checklist: &Path, target: Option<&Path>) -> PathBuf {
     let Some(target) = target else {
         return checklist.to_path_buf();
     };

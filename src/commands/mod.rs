@@ -20,6 +20,7 @@ mod assess;
 mod diff;
 mod init;
 mod lint;
+mod migrate;
 mod report;
 mod sandbox;
 mod show;
@@ -39,6 +40,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
         Command::Assess(args) => assess::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
         Command::Lint(args) => lint::run(args, &ctx),
+        Command::Migrate(args) => migrate::run(args, &ctx),
         Command::Schema(args) => {
             output::stdout(&crate::schema::schema(args.kind)?)?;
             Ok(exit::SUCCESS)

@@ -82,7 +82,10 @@ fn reference_links(assessment: &Assessment<'_>) -> Value {
             continue;
         };
         if let Some(scheme) = schemes.iter().find(|s| s.name == name) {
-            links.insert(reference.clone(), scheme.url.replace("{id}", &percent_encode(id)));
+            links.insert(
+                reference.clone(),
+                scheme.url.replace("{id}", &percent_encode(id)),
+            );
         }
     }
     Value::from(links)

@@ -49,7 +49,12 @@ pub(super) fn apply_conditions(
         });
         for (qref, reason) in decided {
             let id = &checklist.get(qref).id;
-            if answered[qref.ordinal] {
+            // An entry left empty (as `init` and `migrate` write them) is no answer.
+            let attempted = slots[qref.ordinal].is_some()
+                || out.iter().any(|d| {
+                    d.is_error() && d.question.as_deref() == Some(id) && d.code != Code::Unanswered
+                });
+            if answered[qref.ordinal] && attempted {
                 out.push(
                     Diagnostic::warning(
                         Code::NotApplicable,
