@@ -180,6 +180,7 @@ pub struct Totals {
     pub findings: BySeverity,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }

@@ -75,28 +75,28 @@ pub fn migrate(
         if !blank && own == indent && !body.starts_with('#') {
             let key = key_of(body);
             dropping = false;
-            if let Some(key) = key {
-                if target.lookup(key).is_none() {
-                    if let Some(new) = target.replaces.get(key) {
-                        let rest = &body[body.find(':').unwrap_or(0)..];
-                        rewritten.push(format!("{}{new}{rest}", " ".repeat(indent)));
-                        out.renamed.push((key.to_owned(), new.clone()));
-                        continue;
-                    }
-                    dropping = true;
-                    out.dropped.push(key.to_owned());
-                    let why = if target.removed.iter().any(|r| r == key) {
-                        "removed in"
-                    } else {
-                        "not a question of"
-                    };
-                    rewritten.push(format!(
+            if let Some(key) = key
+                && target.lookup(key).is_none()
+            {
+                if let Some(new) = target.replaces.get(key) {
+                    let rest = &body[body.find(':').unwrap_or(0)..];
+                    rewritten.push(format!("{}{new}{rest}", " ".repeat(indent)));
+                    out.renamed.push((key.to_owned(), new.clone()));
+                    continue;
+                }
+                dropping = true;
+                out.dropped.push(key.to_owned());
+                let why = if target.removed.iter().any(|r| r == key) {
+                    "removed in"
+                } else {
+                    "not a question of"
+                };
+                rewritten.push(format!(
                         "{}# airisk migrate: `{key}` is {why} {}@{}; the answer is kept here as a comment\n",
                         " ".repeat(indent),
                         target.id,
                         target.version
                     ));
-                }
             }
         }
         if dropping && !blank {

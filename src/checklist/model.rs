@@ -334,6 +334,7 @@ pub struct Question {
 
 /// The settings a question wrote itself (the rest came from `defaults:`).
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(clippy::struct_excessive_bools)] // one flag per setting, read one by one
 pub struct Written {
     pub severity: bool,
     pub obligation: bool,
@@ -341,6 +342,7 @@ pub struct Written {
     pub min_elaboration: bool,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
 fn is_required(o: &Obligation) -> bool {
     *o == Obligation::Required
 }

@@ -83,19 +83,6 @@ pub(super) fn relative_to_output(checklist: &Path, target: Option<&Path>) -> Pat
     let (Ok(from), Ok(to)) = (absolute(folder), absolute(checklist)) else {
         return checklist.to_path_buf();
     };
-    fn normal(p: &Path) -> Vec<Component<'_>> {
-        let mut parts: Vec<Component<'_>> = Vec::new();
-        for c in p.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
-                    parts.pop();
-                }
-                other => parts.push(other),
-            }
-        }
-        parts
-    }
     let (from, to) = (normal(&from), normal(&to));
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut relative = PathBuf::new();
@@ -106,6 +93,21 @@ pub(super) fn relative_to_output(checklist: &Path, target: Option<&Path>) -> Pat
         relative.push(part);
     }
     relative
+}
+
+/// The path's components with `.` dropped and `x/..` folded.
+fn normal(p: &Path) -> Vec<Component<'_>> {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `airisk migrate ANSWERS --to CHECKLIST[@VERSION] [-o FILE]`.
 
-use std::path::{Path, PathBuf};
+use std::fmt::Write as _;
+use std::path::Path;
 
 use anyhow::{Result, bail};
 
@@ -81,7 +82,7 @@ pub fn run(args: &MigrateArgs, ctx: &Ctx) -> Result<u8> {
             output::write_file(
                 path,
                 migration.text.as_bytes(),
-                &[args.file.clone()],
+                std::slice::from_ref(&args.file),
                 args.force,
             )?;
         }
@@ -89,30 +90,28 @@ pub fn run(args: &MigrateArgs, ctx: &Ctx) -> Result<u8> {
     }
     let mut summary = String::new();
     for (old, new) in &migration.renamed {
-        summary.push_str(&format!(
-            "renamed: {} -> {}\n",
-            term_line(old),
-            term_line(new)
-        ));
+        let _ = writeln!(summary, "renamed: {} -> {}", term_line(old), term_line(new));
     }
     for id in &migration.dropped {
-        summary.push_str(&format!(
-            "dropped: {} (kept as a comment in the output)\n",
+        let _ = writeln!(
+            summary,
+            "dropped: {} (kept as a comment in the output)",
             term_line(id)
-        ));
+        );
     }
     for id in &migration.added {
-        summary.push_str(&format!("new, unanswered: {}\n", term_line(id)));
+        let _ = writeln!(summary, "new, unanswered: {}", term_line(id));
     }
-    summary.push_str(&format!(
-        "{} answers carried over to {}@{}: {} renamed, {} dropped, {} new questions to answer\n",
+    let _ = writeln!(
+        summary,
+        "{} answers carried over to {}@{}: {} renamed, {} dropped, {} new questions to answer",
         term_line(&source.name),
         term_line(&target.id),
         term_line(&target.version),
         migration.renamed.len(),
         migration.dropped.len(),
         migration.added.len()
-    ));
+    );
     output::stderr(&summary);
     Ok(exit::SUCCESS)
 }
@@ -141,10 +140,10 @@ fn target_spec(text: &str) -> (Spec, Option<String>) {
         && !version.is_empty()
         && !version.contains(['/', '\\'])
     {
-        return (Spec::Path(PathBuf::from(p)), Some(version.to_owned()));
+        return (Spec::Path(p), Some(version.to_owned()));
     }
     match Spec::parse(text) {
         Spec::Builtin { id, version } => (Spec::Builtin { id, version: None }, version),
-        spec => (spec, None),
+        spec @ Spec::Path(_) => (spec, None),
     }
 }

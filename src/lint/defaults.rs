@@ -63,18 +63,17 @@ pub(super) fn redundant_settings(checklist: &Checklist, out: &mut Vec<Diagnostic
         }
     }
     for setting in &settings {
-        match &setting.default {
-            Some(default) => {
-                let same: Vec<_> = setting
-                    .written
-                    .iter()
-                    .filter(|(_, _, v)| v == default)
-                    .collect();
-                let Some((si, qi, _)) = same.first() else {
-                    continue;
-                };
-                let count = same.len();
-                out.push(
+        if let Some(default) = &setting.default {
+            let same: Vec<_> = setting
+                .written
+                .iter()
+                .filter(|(_, _, v)| v == default)
+                .collect();
+            let Some((si, qi, _)) = same.first() else {
+                continue;
+            };
+            let count = same.len();
+            out.push(
                     Diagnostic::warning(
                         Code::RedundantSetting,
                         format!(
@@ -87,21 +86,20 @@ pub(super) fn redundant_settings(checklist: &Checklist, out: &mut Vec<Diagnostic
                     .at_key(path!["sections", *si, "questions", *qi, setting.key])
                     .help(format!("remove `{}` from those questions", setting.key)),
                 );
+        } else {
+            let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+            for (si, qi, v) in &setting.written {
+                counts.entry(v).or_insert((0, *si, *qi)).0 += 1;
             }
-            None => {
-                let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::new();
-                for (si, qi, v) in &setting.written {
-                    counts.entry(v).or_insert((0, *si, *qi)).0 += 1;
-                }
-                let total = checklist.question_count();
-                let Some((value, (count, si, qi))) = counts
-                    .into_iter()
-                    .max_by_key(|(v, (n, ..))| (*n, std::cmp::Reverse(*v)))
-                else {
-                    continue;
-                };
-                if count >= SUGGEST_AT && count * 2 > total {
-                    out.push(
+            let total = checklist.question_count();
+            let Some((value, (count, si, qi))) = counts
+                .into_iter()
+                .max_by_key(|(v, (n, ..))| (*n, std::cmp::Reverse(*v)))
+            else {
+                continue;
+            };
+            if count >= SUGGEST_AT && count * 2 > total {
+                out.push(
                         Diagnostic::warning(
                             Code::RedundantSetting,
                             format!(
@@ -115,7 +113,6 @@ pub(super) fn redundant_settings(checklist: &Checklist, out: &mut Vec<Diagnostic
                             setting.key
                         )),
                     );
-                }
             }
         }
     }

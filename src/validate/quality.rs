@@ -46,7 +46,7 @@ impl Phrases {
 
 /// The first phrase that contradicts a Y. "We do not use plain HTTP" under a negatively
 /// worded control ("MUST NOT use plain HTTP") is the control met, not a contradiction.
-fn contradiction<'t>(question: &str, text: &'t str) -> Option<std::ops::Range<usize>> {
+fn contradiction(question: &str, text: &str) -> Option<std::ops::Range<usize>> {
     let first = CONTRADICTION.find(text)?;
     if !text[first.clone()].to_ascii_lowercase().starts_with("we ") {
         return Some(first);
