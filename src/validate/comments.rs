@@ -22,6 +22,8 @@ pub fn comments_in_elaborations(text: &str, file: &AnswerFile) -> Vec<Diagnostic
         return out;
     }
     let lines: Vec<&str> = text.lines().collect();
+    // Built at the first comment found: an elaboration by id, for the check below.
+    let mut kept_by_id: Option<std::collections::HashMap<&str, &str>> = None;
     for (index, line) in lines.iter().enumerate() {
         let body = line.trim_start();
         let Some(value) = body.strip_prefix(KEY) else {
@@ -55,13 +57,18 @@ pub fn comments_in_elaborations(text: &str, file: &AnswerFile) -> Vec<Diagnostic
             continue;
         };
         let lost = lines[at_line][at_byte + 1..].trim();
-        let kept = entries
-            .iter()
-            .find_map(|(key, entry)| match &entry.elaboration {
-                Some(Raw::Str(kept)) if key == id => Some(kept.as_str()),
-                _ => None,
-            });
-        let Some(kept) = kept else { continue };
+        let kept_by_id = kept_by_id.get_or_insert_with(|| {
+            entries
+                .iter()
+                .filter_map(|(key, entry)| match &entry.elaboration {
+                    Some(Raw::Str(kept)) => Some((key.as_str(), kept.as_str())),
+                    _ => None,
+                })
+                .collect()
+        });
+        let Some(&kept) = kept_by_id.get(id) else {
+            continue;
+        };
         if lost.is_empty() || kept.contains(lost) {
             continue;
         }

@@ -17,7 +17,7 @@ pub(super) fn apply_conditions(
     answered: &[bool],
     out: &mut Vec<Diagnostic>,
 ) -> Vec<usize> {
-    let mut pending: Vec<(QuestionRef, &ConditionDef, Condition)> = checklist
+    let conditional: Vec<(QuestionRef, &ConditionDef, Condition)> = checklist
         .questions()
         .filter_map(|(qref, question)| {
             let def = question.applies_if.as_ref()?;
@@ -26,61 +26,88 @@ pub(super) fn apply_conditions(
             Some((qref, def, condition))
         })
         .collect();
+    if conditional.is_empty() {
+        return Vec::new();
+    }
+    let order = dependency_order(checklist, &conditional);
     let mut not_applicable = Vec::new();
-    loop {
-        let before = pending.len();
-        let waiting: Vec<usize> = pending.iter().map(|(q, ..)| q.ordinal).collect();
-        let mut decided = Vec::new();
-        pending.retain(|(qref, def, condition)| {
-            let lookup = |ordinal: usize| -> Option<&Response> {
-                if waiting.contains(&ordinal) {
-                    return None;
-                }
-                slots[ordinal].as_ref()
-            };
-            match condition.holds_partial(&lookup) {
-                None => true,
-                Some(true) => false,
-                Some(false) => {
-                    decided.push((*qref, describe(def)));
-                    false
-                }
-            }
-        });
-        for (qref, reason) in decided {
-            let id = &checklist.get(qref).id;
-            // An entry left empty (as `init` and `migrate` write them) is no answer.
-            let attempted = slots[qref.ordinal].is_some()
-                || out.iter().any(|d| {
-                    d.is_error() && d.question.as_deref() == Some(id) && d.code != Code::Unanswered
-                });
-            if answered[qref.ordinal] && attempted {
-                out.push(
-                    Diagnostic::warning(
-                        Code::NotApplicable,
-                        format!(
-                            "question `{id}` applies only if {reason}, which is not the case here; its answer is not used"
-                        ),
-                    )
-                    .at_key(path!["answers", id.as_str()])
-                    .question(id)
-                    .help("remove the answer, or check the answers its condition reads"),
-                );
-            }
-            slots[qref.ordinal] = Some(Response {
-                answer: AnswerValue::NA,
-                elaboration: format!("Not applicable: applies only if {reason}."),
-                evidence: Vec::new(),
-                implementation: None,
-                not_applicable: Some(reason),
+    for index in order {
+        let (qref, def, condition) = &conditional[index];
+        let lookup = |ordinal: usize| slots[ordinal].as_ref();
+        if condition.holds_partial(&lookup) != Some(false) {
+            continue;
+        }
+        let reason = describe(def);
+        let id = &checklist.get(*qref).id;
+        // An entry left empty (as `init` and `migrate` write them) is no answer.
+        let attempted = slots[qref.ordinal].is_some()
+            || out.iter().any(|d| {
+                d.is_error() && d.question.as_deref() == Some(id) && d.code != Code::Unanswered
             });
-            not_applicable.push(qref.ordinal);
+        if answered[qref.ordinal] && attempted {
+            out.push(
+                Diagnostic::warning(
+                    Code::NotApplicable,
+                    format!(
+                        "question `{id}` applies only if {reason}, which is not the case here; its answer is not used"
+                    ),
+                )
+                .at_key(path!["answers", id.as_str()])
+                .question(id)
+                .help("remove the answer, or check the answers its condition reads"),
+            );
         }
-        if pending.len() == before || pending.is_empty() {
-            break;
-        }
+        slots[qref.ordinal] = Some(Response {
+            answer: AnswerValue::NA,
+            elaboration: format!("Not applicable: applies only if {reason}."),
+            evidence: Vec::new(),
+            implementation: None,
+            not_applicable: Some(reason),
+        });
+        not_applicable.push(qref.ordinal);
     }
     not_applicable
+}
+
+/// The conditional questions (indices into `conditional`) in an order where every
+/// condition comes after the conditions of the questions it reads (Kahn's algorithm;
+/// loading has rejected cycles).
+fn dependency_order(
+    checklist: &Checklist,
+    conditional: &[(QuestionRef, &ConditionDef, Condition)],
+) -> Vec<usize> {
+    let mut index_of = vec![None; checklist.question_count()];
+    for (index, (qref, ..)) in conditional.iter().enumerate() {
+        index_of[qref.ordinal] = Some(index);
+    }
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); conditional.len()];
+    let mut waiting_on = vec![0_usize; conditional.len()];
+    for (index, (_, def, _)) in conditional.iter().enumerate() {
+        let mut named = Vec::new();
+        crate::checklist::condition_questions(def, &mut named);
+        named.sort_unstable();
+        named.dedup();
+        for id in named {
+            if let Some(dep) = checklist.lookup(&id).and_then(|q| index_of[q.ordinal]) {
+                dependents[dep].push(index);
+                waiting_on[index] += 1;
+            }
+        }
+    }
+    let mut ready: Vec<usize> = (0..conditional.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .collect();
+    let mut order = Vec::with_capacity(conditional.len());
+    while let Some(index) = ready.pop() {
+        order.push(index);
+        for &next in &dependents[index] {
+            waiting_on[next] -= 1;
+            if waiting_on[next] == 0 {
+                ready.push(next);
+            }
+        }
+    }
+    order
 }
 
 /// A condition in words: "`uses-crypto` is answered Y".
