@@ -91,8 +91,10 @@ fn check_schemes(file: &ChecklistFile, out: &mut Vec<Diagnostic>) {
             );
         }
         let url = scheme.url.as_str();
+        // ASCII only: reports print the link as written, so it may hold nothing hidden.
         let safe = (url.starts_with("https://") || url.starts_with("http://"))
             && url.contains("{id}")
+            && url.is_ascii()
             && !url.contains(|c: char| {
                 c.is_whitespace() || c.is_control() || "()<>\"'`\\".contains(c)
             });
@@ -103,7 +105,7 @@ fn check_schemes(file: &ChecklistFile, out: &mut Vec<Diagnostic>) {
                     format!("the URL of reference scheme `{}` must be an http(s) link with `{{id}}` in it", scheme.name),
                 )
                 .at(at("url"))
-                .help("for example https://example.org/criteria#{id}; no spaces, quotes, parentheses or angle brackets"),
+                .help("for example https://example.org/criteria#{id}; ASCII, without spaces, quotes, parentheses or angle brackets"),
             );
         }
     }
