@@ -16,6 +16,8 @@ use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Seg};
 
+mod obligation;
+
 /// Version of the JSON serialization; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -338,7 +340,8 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         .evaluate(by_ordinal)
         .filter(|rule| by_ordinal[rule.anchor.ordinal].not_applicable.is_none())
         .partition(|rule| {
-            !(deviation[rule.anchor.ordinal] && answer_only(&rule.condition, rule.anchor.ordinal))
+            !(deviation[rule.anchor.ordinal]
+                && obligation::answer_only(&rule.condition, rule.anchor.ordinal))
         });
     let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
@@ -552,21 +555,6 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     }
 }
 
-/// Whether a condition looks only at the answer value of question `ordinal` (as the usual
-/// "answered N" rule does): such a rule says nothing beyond the N itself.
-fn answer_only(condition: &crate::rules::Condition, ordinal: usize) -> bool {
-    use crate::rules::{Check, Condition};
-    match condition {
-        Condition::All(parts) | Condition::Any(parts) => {
-            parts.iter().all(|c| answer_only(c, ordinal))
-        }
-        Condition::Not(_) => false,
-        Condition::Test { ordinal: o, checks } => {
-            *o == ordinal && checks.iter().all(|c| matches!(c, Check::AnswerIn(_)))
-        }
-    }
-}
-
 /// Lines of the answer keys that findings point at, found by [`yaml::locate`] as for
 /// diagnostics. A question without an entry has no position.
 fn locate_answers(
@@ -614,44 +602,4 @@ pub fn assessment_date() -> anyhow::Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rating_escalates_with_counts() {
-        let r = |critical, high, medium, low| {
-            BySeverity {
-                critical,
-                high,
-                medium,
-                low,
-            }
-            .rating()
-        };
-        assert_eq!(r(0, 0, 0, 0), Rating::None);
-        assert_eq!(r(0, 0, 0, 4), Rating::Low);
-        assert_eq!(r(0, 0, 0, 5), Rating::Medium);
-        assert_eq!(r(0, 0, 2, 0), Rating::Medium);
-        assert_eq!(r(0, 0, 3, 0), Rating::High);
-        assert_eq!(r(0, 1, 0, 0), Rating::High);
-        assert_eq!(r(1, 0, 0, 0), Rating::Critical);
-    }
-
-    #[test]
-    fn credit_halves_for_y_with_a_finding_and_skips_na() {
-        assert_eq!(credit(AnswerValue::Y, false, 3.0), Some(3.0));
-        assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
-        assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
-        assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
-    }
-
-    #[test]
-    fn ml_test_score_bands_follow_the_paper() {
-        assert!(ml_test_score_band(0.0).contains("research"));
-        assert!(ml_test_score_band(1.0).contains("serious holes"));
-        assert!(ml_test_score_band(1.5).contains("first pass"));
-        assert!(ml_test_score_band(3.0).contains("reasonably"));
-        assert!(ml_test_score_band(5.0).contains("mission-critical"));
-        assert!(ml_test_score_band(5.5).contains("exceptional"));
-    }
-}
+mod tests;

@@ -9,6 +9,7 @@ mod builtin;
 mod extra;
 mod model;
 mod rule_def;
+mod settings;
 
 use std::collections::HashMap;
 use std::path::Path;
