@@ -451,6 +451,37 @@ mod tests {
     }
 
     #[test]
+    fn applies_if_cycles_of_any_length_are_refused_and_chains_load() {
+        let question = |id: &str, on: &str| {
+            format!(
+                "      - {{ id: {id}, question: Q?, severity: low, applies-if: {{ question: {on}, answer: [Y] }} }}\n"
+            )
+        };
+        let head = "id: c\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: root, question: Q?, severity: low }\n";
+        let chain = format!(
+            "{head}{}{}{}",
+            question("a", "root"),
+            question("b", "a"),
+            question("c", "b")
+        );
+        assert!(load_text(&chain).is_ok());
+        let cycle = format!(
+            "{head}{}{}{}",
+            question("a", "c"),
+            question("b", "a"),
+            question("c", "b")
+        );
+        let d = diagnostics(load_text(&cycle));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].code, Code::InvalidCondition);
+        assert!(
+            d[0].message.contains("depends on itself"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
     fn unquoted_numeric_version_keeps_its_text() {
         let loaded = load_text(&MINIMAL.replace("\"1\"", "1.10")).unwrap();
         assert_eq!(loaded.checklist.version, "1.10");

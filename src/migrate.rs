@@ -191,7 +191,8 @@ fn rewrite_checklist_line(text: &str, name: &str) -> Result<String> {
                 }
             }
             let comment = rest.find(" #").map_or("", |at| rest[at..].trim_end());
-            let _ = writeln!(out, "checklist: {value}{comment}");
+            let ending = if line.ends_with("\r\n") { "\r\n" } else { "\n" };
+            let _ = write!(out, "checklist: {value}{comment}{ending}");
             done = true;
             continue;
         }
@@ -240,4 +241,52 @@ fn verify(before: &AnswerFile, migration: &Migration, target: &Checklist) -> Res
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Checklist {
+        let text = "id: t\nversion: \"2\"\ntitle: T\nreplaces: { old: new }\nremoved: [gone]\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: new, question: New?, severity: low }\n      - { id: kept, question: Kept?, severity: low }\n";
+        crate::checklist::parse(crate::source::SourceFile::from_string(
+            "t.yaml",
+            text.to_owned(),
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .checklist
+    }
+
+    fn run(text: &str) -> Result<Migration> {
+        let file: AnswerFile = crate::yaml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        migrate(text, &file, &target(), None, "t@2")
+    }
+
+    #[test]
+    fn comments_quotes_and_crlf_survive_a_rename() {
+        let text = "# team notes\r\nchecklist: t@1 # pinned\r\nproject: {name: P}\r\nanswers:\r\n  # the old one\r\n  \"old\": {answer: Y, elaboration: Done weekly by the job}\r\n  kept:\r\n    answer: N\r\n    elaboration: >\r\n      Not yet # not a comment here\r\n";
+        let m = run(text).unwrap();
+        assert_eq!(m.renamed, [("old".to_owned(), "new".to_owned())]);
+        assert!(
+            m.text
+                .starts_with("# team notes\r\nchecklist: t@2 # pinned\r\n"),
+            "{}",
+            m.text
+        );
+        assert!(
+            m.text.contains(
+                "  # the old one\r\n  new: {answer: Y, elaboration: Done weekly by the job}\r\n"
+            ),
+            "{}",
+            m.text
+        );
+        assert!(m.text.contains("      Not yet # not a comment here\r\n"));
+    }
+
+    #[test]
+    fn flow_style_answers_are_refused() {
+        let err =
+            run("checklist: t@1\nproject: {name: P}\nanswers: {old: {answer: Y}}\n").unwrap_err();
+        assert!(err.to_string().contains("block style"), "{err}");
+    }
 }
