@@ -31,6 +31,8 @@ pub(super) fn apply_conditions(
     }
     let order = dependency_order(checklist, &conditional);
     let mut not_applicable = Vec::new();
+    // Questions whose answer was given but refused, found once when first needed.
+    let mut refused: Option<std::collections::HashSet<String>> = None;
     for index in order {
         let (qref, def, condition) = &conditional[index];
         let lookup = |ordinal: usize| slots[ordinal].as_ref();
@@ -41,9 +43,14 @@ pub(super) fn apply_conditions(
         let id = &checklist.get(*qref).id;
         // An entry left empty (as `init` and `migrate` write them) is no answer.
         let attempted = slots[qref.ordinal].is_some()
-            || out.iter().any(|d| {
-                d.is_error() && d.question.as_deref() == Some(id) && d.code != Code::Unanswered
-            });
+            || refused
+                .get_or_insert_with(|| {
+                    out.iter()
+                        .filter(|d| d.is_error() && d.code != Code::Unanswered)
+                        .filter_map(|d| d.question.clone())
+                        .collect()
+                })
+                .contains(id.as_str());
         if answered[qref.ordinal] && attempted {
             out.push(
                 Diagnostic::warning(

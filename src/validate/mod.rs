@@ -229,13 +229,19 @@ pub fn validate(
     }
     // Errors about a question that turns out not to apply are dropped with its answer.
     let not_applicable = conditions::apply_conditions(checklist, &mut slots, &answered, &mut out);
-    for &ordinal in &not_applicable {
-        let id = checklist
-            .questions()
-            .nth(ordinal)
-            .map(|(_, q)| q.id.as_str());
-        out.retain(|d| !(d.is_error() && d.question.as_deref() == id));
-        answered[ordinal] = true;
+    if !not_applicable.is_empty() {
+        let mut dropped = vec![false; slots.len()];
+        for &ordinal in &not_applicable {
+            dropped[ordinal] = true;
+            answered[ordinal] = true;
+        }
+        out.retain(|d| {
+            !(d.is_error()
+                && d.question
+                    .as_deref()
+                    .and_then(|id| checklist.lookup(id))
+                    .is_some_and(|q| dropped[q.ordinal]))
+        });
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {
