@@ -65,7 +65,7 @@ fn the_csa_checklist_has_five_phases_and_is_assessed_like_any_other() {
             filled.push_str("  name: CSA test\n");
         } else if line.trim() == "answer:" {
             filled.push_str("    answer: N\n");
-        } else if line.trim() == "elaboration:" {
+        } else if line.trim() == "elaboration: >" {
             filled.push_str("    elaboration: The control is missing today and has no owner yet in this team.\n");
         } else {
             filled.push_str(line);
