@@ -116,6 +116,9 @@ pub struct SectionSummary<'c> {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    /// Questions a draft leaves open (`--draft`); absent from complete assessments.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unanswered: usize,
     pub findings: BySeverity,
     pub rating: Rating,
     /// 0 to 100; `None` when every question is NA.
@@ -166,7 +169,23 @@ pub struct Totals {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unanswered: usize,
     pub findings: BySeverity,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if signature
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A finding that a reviewer accepted: out of the open list, never out of sight.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptedFinding<'c> {
+    #[serde(flatten)]
+    pub finding: Finding<'c>,
+    /// Index into the review's `accepted_risks`.
+    pub acceptance: usize,
 }
 
 /// Everything known about one assessment.
@@ -175,6 +194,14 @@ pub struct Assessment<'c> {
     pub schema_version: u32,
     pub tool: Tool,
     pub date: String,
+    /// Who answered and when, as the answer file says (`assessed-by:`, `date:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_on: Option<String>,
+    /// A draft (`--draft`): the ids of the questions still open, in checklist order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Vec<&'c str>>,
     pub project: Project,
     pub checklist: ChecklistInfo<'c>,
     pub inputs: Vec<Input>,
@@ -183,6 +210,15 @@ pub struct Assessment<'c> {
     pub totals: Totals,
     pub sections: Vec<SectionSummary<'c>>,
     pub findings: Vec<Finding<'c>>,
+    /// With a review: the rating of every finding, accepted ones included (`rating` is
+    /// the residual risk, of the open findings), and the accepted findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_before_acceptance: Option<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Vec<AcceptedFinding<'c>>>,
+    /// The review applied (`--review`), as [`crate::review::apply`] describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<Box<crate::review::apply::ReviewOutcome>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_test_score: Option<MlTestScore>,
     pub warnings: Vec<Diagnostic>,
@@ -243,7 +279,7 @@ pub fn answer_keys<S: std::hash::BuildHasher>(
 /// Credit a question earns towards readiness, out of its weight.
 fn credit(answer: AnswerValue, has_finding: bool, weight: f64) -> Option<f64> {
     match answer {
-        AnswerValue::NA => None,
+        AnswerValue::NA | AnswerValue::Unanswered => None,
         AnswerValue::N => Some(0.0),
         AnswerValue::Y if has_finding => Some(weight / 2.0),
         AnswerValue::Y => Some(weight),
@@ -283,6 +319,16 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
 /// checklist order, then rule id.
 pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
+    assess_with(inputs, None)
+}
+
+/// [`assess`] with a reviewer's accepted risks: a finding that an acceptance in force
+/// covers leaves the open findings (and the residual rating, scores and gates) for
+/// `accepted`. An acceptance past its expiry (the assessment's date) covers nothing.
+pub fn assess_with<'c>(
+    inputs: Inputs<'c>,
+    acceptances: Option<&[crate::review::Acceptance]>,
+) -> Assessment<'c> {
     let Inputs {
         checklist,
         rules,
@@ -294,7 +340,11 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         answer_keys: inputs_keys,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    let mut fired: Vec<&crate::rules::Rule> = rules.evaluate(by_ordinal).collect();
+    // A draft's unanswered question has no answer for a rule to judge.
+    let mut fired: Vec<&crate::rules::Rule> = rules
+        .evaluate(by_ordinal)
+        .filter(|r| by_ordinal[r.anchor.ordinal].answer != AnswerValue::Unanswered)
+        .collect();
     let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity
@@ -302,17 +352,43 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             .then(a.anchor.ordinal.cmp(&b.anchor.ordinal))
             .then(a.id.cmp(&b.id))
     });
+    let today = crate::review::Date::parse(&date).ok();
+    let in_force = |rule: &crate::rules::Rule| {
+        let question = &checklist.get(rule.anchor).id;
+        acceptances?.iter().position(|a| {
+            a.covers(&rule.id, question) && today.is_none_or(|today| a.expires >= today)
+        })
+    };
+    let mut rating_before_acceptance = None;
+    let mut accepted_rules = Vec::new();
+    if acceptances.is_some() {
+        rating_before_acceptance = Some(rating_counts_of(&fired, by_ordinal.len()).rating());
+        let (taken, open): (Vec<_>, Vec<_>) = fired
+            .into_iter()
+            .map(|rule| (rule, in_force(rule)))
+            .partition(|(_, a)| a.is_some());
+        fired = open.into_iter().map(|(rule, _)| rule).collect();
+        accepted_rules = taken
+            .into_iter()
+            .filter_map(|(rule, a)| Some((rule, a?)))
+            .collect();
+    }
     let mut per_question = vec![0_usize; by_ordinal.len()];
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
     }
     let locations = match inputs_keys {
         Some(keys) => keys.clone(),
-        None => locate_answers(answers, checklist, fired.iter().map(|r| r.anchor)),
+        None => locate_answers(
+            answers,
+            checklist,
+            fired
+                .iter()
+                .chain(accepted_rules.iter().map(|(r, _)| r))
+                .map(|r| r.anchor),
+        ),
     };
-    let findings: Vec<Finding<'c>> = fired
-        .iter()
-        .map(|rule| {
+    let finding_of = |rule: &&'c crate::rules::Rule| {
             let question = checklist.get(rule.anchor);
             let (line, column) = locations
                 .get(&rule.anchor.ordinal)
@@ -335,8 +411,17 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 ordinal: rule.anchor.ordinal,
                 section_index: rule.anchor.section,
             }
-        })
-        .collect();
+    };
+    let findings: Vec<Finding<'c>> = fired.iter().map(finding_of).collect();
+    let accepted = acceptances.map(|_| {
+        accepted_rules
+            .iter()
+            .map(|(rule, acceptance)| AcceptedFinding {
+                finding: finding_of(rule),
+                acceptance: *acceptance,
+            })
+            .collect()
+    });
 
     let mut sections = Vec::with_capacity(checklist.sections.len());
     let mut questions = Vec::with_capacity(by_ordinal.len());
@@ -347,6 +432,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         y: 0,
         n: 0,
         na: 0,
+        unanswered: 0,
         findings: BySeverity::default(),
     };
     let mut section_findings = vec![BySeverity::default(); checklist.sections.len()];
@@ -400,6 +486,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             y: 0,
             n: 0,
             na: 0,
+            unanswered: 0,
             findings: section_findings[si],
             rating: section_rating_counts[si].rating(),
             score: None,
@@ -413,6 +500,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 AnswerValue::Y => summary.y += 1,
                 AnswerValue::N => summary.n += 1,
                 AnswerValue::NA => summary.na += 1,
+                AnswerValue::Unanswered => summary.unanswered += 1,
             }
             let weight = f64::from(result.question.severity.weight());
             if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
@@ -424,6 +512,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals.y += summary.y;
         totals.n += summary.n;
         totals.na += summary.na;
+        totals.unanswered += summary.unanswered;
         total_credit += credit_sum;
         total_weight += weight_sum;
         summary.score = (weight_sum > 0.0).then(|| round1(100.0 * credit_sum / weight_sum));
@@ -470,6 +559,9 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             name: "airisk",
             version: env!("CARGO_PKG_VERSION"),
         },
+        assessed_by: responses.assessed_by.clone(),
+        assessed_on: responses.assessed_on.clone(),
+        draft: None,
         date,
         project: responses.project.clone(),
         checklist: ChecklistInfo {
@@ -486,10 +578,29 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals,
         sections,
         findings,
+        rating_before_acceptance,
+        accepted,
+        review: None,
         ml_test_score,
         warnings,
         questions,
     }
+}
+
+/// Counts for the rating: each question once, at its most severe finding.
+fn rating_counts_of(fired: &[&crate::rules::Rule], questions: usize) -> BySeverity {
+    let mut worst: Vec<Option<Severity>> = vec![None; questions];
+    for rule in fired {
+        let slot = &mut worst[rule.anchor.ordinal];
+        if slot.is_none_or(|s| rule.severity > s) {
+            *slot = Some(rule.severity);
+        }
+    }
+    let mut counts = BySeverity::default();
+    for severity in worst.into_iter().flatten() {
+        counts.add(severity);
+    }
+    counts
 }
 
 /// Lines of the answer keys that findings point at, found by [`yaml::locate`] as for

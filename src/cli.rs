@@ -95,6 +95,13 @@ pub enum Command {
     #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
     Diff(DiffArgs),
 
+    /// A reviewer's file beside the answers: scaffold it, sign the answers off.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  airisk review init airisk.yaml -o airisk-review.yaml\n  airisk review sign airisk-review.yaml --by \"Dana Reviewer\"\n  airisk assess airisk.yaml --review airisk-review.yaml"
+    )]
+    Review(ReviewCommand),
+
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
     Completions(CompletionsArgs),
@@ -194,6 +201,58 @@ pub struct AssessArgs {
     /// Print nothing but errors (the outputs of --output are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub review: ReviewOpts,
+}
+
+// Drafts and reviews, shared by assess and report (a plain comment, as for ChecklistArg).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReviewOpts {
+    /// Work on an incomplete answer file: missing answers and empty or placeholder
+    /// elaborations are shown as unanswered; the rating is provisional.
+    #[arg(long)]
+    pub draft: bool,
+    /// The reviewer's file (notes, accepted risks, decision, sign-off; see docs/review.md).
+    #[arg(long, value_name = "REVIEW")]
+    pub review: Option<PathBuf>,
+    /// Apply no accepted risk of the review (for audits): every finding stays open.
+    #[arg(long, requires = "review")]
+    pub ignore_acceptances: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Write a review file for an answer file (standard output by default).
+    Init(ReviewInitArgs),
+    /// Record the sign-off in a review file: who, when, and the hashes of the answers.
+    Sign(ReviewSignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewInitArgs {
+    /// The answer file to review.
+    #[arg(value_name = "ANSWERS")]
+    pub answers: PathBuf,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Write to this file instead of standard output (refused if it exists).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewSignArgs {
+    /// The review file; its `answers:` names the answer file signed off.
+    #[arg(value_name = "REVIEW")]
+    pub review: PathBuf,
+    /// Who signs off.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Extra rules files of the assessment, so accepted risks may name their rules.
+    #[arg(long = "rules", short = 'r', value_name = "R")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// A gate: a severity, or `none` for no gate.
@@ -315,6 +374,8 @@ pub struct ReportArgs {
     /// A minijinja template to use instead of the built-in one (see docs/templates.md).
     #[arg(long, value_name = "T")]
     pub template: Option<PathBuf>,
+    #[command(flatten)]
+    pub review: ReviewOpts,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod lint;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -10,6 +10,9 @@ pub enum AnswerValue {
     Y,
     N,
     NA,
+    /// Not answered yet: only in a draft (`--draft`), never written in a file.
+    #[serde(rename = "unanswered", skip_deserializing)]
+    Unanswered,
 }
 
 impl AnswerValue {
@@ -18,6 +21,7 @@ impl AnswerValue {
             AnswerValue::Y => "Y",
             AnswerValue::N => "N",
             AnswerValue::NA => "NA",
+            AnswerValue::Unanswered => "unanswered",
         }
     }
 }
@@ -58,6 +62,9 @@ pub struct Project {
 #[derive(Debug, Clone)]
 pub struct Responses {
     pub project: Project,
+    /// Who answered (`assessed-by:`) and the date of the assessment (`date:`), if given.
+    pub assessed_by: Option<String>,
+    pub assessed_on: Option<String>,
     pub by_ordinal: Vec<Response>,
 }
 

@@ -9,11 +9,11 @@ use crate::output;
 use crate::pipeline;
 
 pub fn run(args: &DiffArgs, ctx: &Ctx) -> Result<u8> {
-    let old = match evaluate(&args.old, &args.checklist.checklists, &[], ctx)? {
+    let old = match evaluate(&args.old, &args.checklist.checklists, &[], false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let new = match evaluate(&args.new, &args.checklist.checklists, &[], ctx)? {
+    let new = match evaluate(&args.new, &args.checklist.checklists, &[], false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };

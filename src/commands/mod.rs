@@ -21,6 +21,7 @@ mod diff;
 mod init;
 mod lint;
 mod report;
+mod review;
 mod sandbox;
 mod show;
 mod validate;
@@ -44,6 +45,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Diff(args) => diff::run(args, &ctx),
+        Command::Review(command) => review::run(command, &ctx),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
             clap_complete::generate(
@@ -101,6 +103,7 @@ fn evaluate(
     file: &Path,
     overrides: &[String],
     rules_paths: &[PathBuf],
+    draft: bool,
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let prepared = match pipeline::prepare(file, overrides, &ChecklistCache::default()) {
@@ -112,7 +115,7 @@ fn evaluate(
             return Ok(Err(exit::ERROR));
         }
     };
-    let (diagnostics, responses, answer_keys) = pipeline::check_for_assessment(&prepared);
+    let (diagnostics, responses, answer_keys) = pipeline::check_for_assessment(&prepared, draft);
     let Some(responses) = responses else {
         output::stderr(&diag::render_text(
             &[&prepared.source],
@@ -121,6 +124,9 @@ fn evaluate(
         ));
         output::stderr(&summary_line(&prepared.source.name, &diagnostics));
         output::stderr("error: the answers are invalid; fix them before assessing\n");
+        if !draft {
+            output::stderr(&review::progress_hint(&prepared.checklist, &diagnostics));
+        }
         return Ok(Err(exit::FAILURE));
     };
     // The responses hold everything needed from now on; the parsed file is as large

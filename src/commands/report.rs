@@ -2,12 +2,11 @@
 
 use anyhow::{Context, Result};
 
-use super::{Ctx, evaluate, sandbox};
+use super::{Ctx, evaluate, review, sandbox};
 use crate::assess;
 use crate::cli::ReportArgs;
 use crate::exit;
 use crate::output;
-use crate::pipeline;
 use crate::source::SourceFile;
 
 pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
@@ -21,11 +20,28 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
         Some(path) => Some(SourceFile::read(path)?),
         None => None,
     };
-    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, ctx)? {
+    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, args.review.draft, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let mut assessment = pipeline::assess(&evaluated)?;
+    let reviewed = review::assess(&evaluated, &args.review, ctx)?;
+    if !reviewed.assessment.warnings.is_empty() && reviewed.review_source.is_some() {
+        // The review's warnings (an expired acceptance, a stale sign-off) are news to
+        // whoever makes the report; the answers' own are in the report.
+        let review_only: Vec<_> = reviewed
+            .assessment
+            .warnings
+            .iter()
+            .filter(|d| reviewed.review_source.as_ref().is_some_and(|s| s.name == d.file))
+            .cloned()
+            .collect();
+        output::stderr(&crate::diag::render_text(
+            &reviewed.sources(&evaluated),
+            &review_only,
+            ctx.color_err,
+        ));
+    }
+    let mut assessment = reviewed.assessment;
     if let Some(template) = &template {
         assessment.inputs.push(assess::Input {
             role: "template",
