@@ -35,6 +35,12 @@ pub enum ListFormat {
 
 const HTML_TEMPLATE: &str = include_str!("../templates/report.html.j2");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/report.md.j2");
+/// The review loop's parts (drafts, accepted risks, notes, sign-off), which the report
+/// templates include; a user template may include them too.
+const REVIEW_PARTS: [(&str, &str); 2] = [
+    ("review.html.j2", include_str!("../templates/review.html.j2")),
+    ("review.md.j2", include_str!("../templates/review.md.j2")),
+];
 
 /// Name under which a template is registered; the extension decides auto-escaping.
 fn template_name(format: ReportFormat) -> &'static str {
@@ -63,6 +69,10 @@ pub fn environment() -> Environment<'static> {
         excerpt(text, max.unwrap_or(160))
     });
     env.add_filter("oneline", |text: &str| one_line(text));
+    for (name, text) in REVIEW_PARTS {
+        // Compiled when first included; the tests render every part.
+        let _ = env.add_template(name, text);
+    }
     // One call for what `split("\n\n")|map("trim")|select` and `map("trim")|select|list`
     // do in three: these run for every answer of a report.
     env.add_filter("paragraphs", |text: &str| -> Vec<String> {
