@@ -87,7 +87,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  airisk lint checklists/*.yaml")]
     Lint(LintArgs),
 
-    /// Print a JSON Schema for editors (answers or checklist files).
+    /// Print a JSON Schema for editors (answers, checklist or review files).
     #[command(after_help = "Example:\n  airisk schema answers > airisk.schema.json")]
     Schema(SchemaArgs),
 

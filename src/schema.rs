@@ -7,16 +7,20 @@ use anyhow::Result;
 pub enum SchemaKind {
     Answers,
     Checklist,
+    /// A reviewer's file (`--review`).
+    Review,
 }
 
 const ANSWERS: &str = include_str!("../schemas/answers.schema.json");
 const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");
+const REVIEW: &str = include_str!("../schemas/review.schema.json");
 
 /// The schema text.
 pub fn schema(kind: SchemaKind) -> Result<String> {
     let text = match kind {
         SchemaKind::Answers => ANSWERS,
         SchemaKind::Checklist => CHECKLIST,
+        SchemaKind::Review => REVIEW,
     };
     // Round-trip to guarantee valid, consistently formatted JSON.
     let value: serde_json::Value = serde_json::from_str(text)?;
@@ -44,5 +48,10 @@ mod tests {
         let checklist: serde_json::Value =
             serde_json::from_str(&schema(SchemaKind::Checklist).unwrap()).unwrap();
         assert!(checklist["properties"].get("sections").is_some());
+        let review: serde_json::Value =
+            serde_json::from_str(&schema(SchemaKind::Review).unwrap()).unwrap();
+        for key in crate::review::REVIEW_KEYS {
+            assert!(review["properties"].get(key).is_some(), "{key}");
+        }
     }
 }

@@ -342,7 +342,7 @@ fn acceptances(
                     Code::WrongType,
                     format!("`accepted-risks` must be a list, not {}", other.describe()),
                 )
-                .at(path!["accepted-risks"])
+                .at_key(path!["accepted-risks"])
                 .help("write each accepted risk as a list item: `- rule: ...`"),
             );
             return Vec::new();
