@@ -324,7 +324,10 @@ fn sign(args: &ReviewSignArgs, ctx: &Ctx) -> Result<u8> {
             source.name
         );
     }
-    let answers_path = source.base_dir().unwrap_or(Path::new(".")).join(relative);
+    let answers_path = match source.base_dir() {
+        Some(dir) => dir.join(relative),
+        None => relative.to_path_buf(),
+    };
     let evaluated =
         match evaluate(&answers_path, &args.checklist.checklists, &args.rules, false, ctx)? {
             Ok(e) => e,
