@@ -325,7 +325,7 @@ fn a_sign_off_binds_the_answers_and_names_what_changed_since() {
     std::fs::write(dir.join("answers.yaml"), changed).unwrap();
     let r = at(&dir, &["assess", "answers.yaml", "--review", "review.yaml", "--fail-on", "none", "--color", "never"]);
     assert!(
-        r.stderr.contains("warning[sign-off-stale]: the sign-off of 2023-11-14 by Sam covers an earlier version: the answer file has changed since; 1 answer changed: mon-drift"),
+        r.stderr.contains("warning[sign-off-stale]: the sign-off of 2023-11-14 by Sam covers another version: the answer file has changed since; 1 answer changed: mon-drift"),
         "{}",
         r.stderr
     );
@@ -334,7 +334,7 @@ fn a_sign_off_binds_the_answers_and_names_what_changed_since() {
     assert_eq!(v["review"]["sign_off"]["changed"], serde_json::json!(["mon-drift"]));
     let md = at(&dir, &["report", "answers.yaml", "--review", "review.yaml", "--format", "markdown"]).stdout;
     assert!(md.starts_with("# DRAFT – AI risk report"), "{md}");
-    assert!(md.contains("covers an earlier version; 1 answer changed since: mon-drift"), "{md}");
+    assert!(md.contains("covers another version; 1 answer changed since: mon-drift"), "{md}");
 }
 
 #[test]

@@ -200,7 +200,7 @@ pub(super) fn terminal(a: &Assessment<'_>) -> String {
         Some(s) => {
             let _ = writeln!(
                 out,
-                "Signed off by {} on {}, for an earlier version; changed since: {}",
+                "Signed off by {} on {}, for another version; changed since: {}",
                 term_line(&s.by),
                 s.on,
                 term_line(&s.changed.join(", "))

@@ -154,7 +154,7 @@ pub fn apply(
             Diagnostic::warning(
                 Code::SignOffStale,
                 format!(
-                    "the sign-off of {} by {} covers an earlier version: {what} changed since{changed}",
+                    "the sign-off of {} by {} covers another version: {what} changed since{changed}",
                     check.on, check.by
                 ),
             )
