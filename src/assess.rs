@@ -389,28 +389,28 @@ pub fn assess_with<'c>(
         ),
     };
     let finding_of = |rule: &&'c crate::rules::Rule| {
-            let question = checklist.get(rule.anchor);
-            let (line, column) = locations
-                .get(&rule.anchor.ordinal)
-                .copied()
-                .unwrap_or((None, None));
-            Finding {
-                rule: &rule.id,
-                question: &question.id,
-                section: &checklist.sections[rule.anchor.section].id,
-                severity: rule.severity,
-                answer: by_ordinal[rule.anchor.ordinal].answer,
-                finding: rule.finding.trim(),
-                recommendation: rule.recommendation.trim(),
-                references: &rule.references,
-                location: Location {
-                    file: answers.name.clone(),
-                    line,
-                    column,
-                },
-                ordinal: rule.anchor.ordinal,
-                section_index: rule.anchor.section,
-            }
+        let question = checklist.get(rule.anchor);
+        let (line, column) = locations
+            .get(&rule.anchor.ordinal)
+            .copied()
+            .unwrap_or((None, None));
+        Finding {
+            rule: &rule.id,
+            question: &question.id,
+            section: &checklist.sections[rule.anchor.section].id,
+            severity: rule.severity,
+            answer: by_ordinal[rule.anchor.ordinal].answer,
+            finding: rule.finding.trim(),
+            recommendation: rule.recommendation.trim(),
+            references: &rule.references,
+            location: Location {
+                file: answers.name.clone(),
+                line,
+                column,
+            },
+            ordinal: rule.anchor.ordinal,
+            section_index: rule.anchor.section,
+        }
     };
     let findings: Vec<Finding<'c>> = fired.iter().map(finding_of).collect();
     let accepted = acceptances.map(|_| {

@@ -312,14 +312,14 @@ pub fn assess_with<'e>(
         .map_err(|m| anyhow::anyhow!("{}: {m}", e.prepared.source.name))?;
     Ok(assess::assess_with(
         assess::Inputs {
-        checklist: &e.prepared.checklist,
-        rules,
-        responses: &e.responses,
-        answers: &e.prepared.source,
-        rules_files: &e.rules_files,
-        warnings: e.warnings.clone(),
-        date: assess::assessment_date()?,
-        answer_keys: e.answer_keys.as_ref(),
+            checklist: &e.prepared.checklist,
+            rules,
+            responses: &e.responses,
+            answers: &e.prepared.source,
+            rules_files: &e.rules_files,
+            warnings: e.warnings.clone(),
+            date: assess::assessment_date()?,
+            answer_keys: e.answer_keys.as_ref(),
         },
         acceptances,
     ))

@@ -38,7 +38,10 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../templates/report.md.j2");
 /// The review loop's parts (drafts, accepted risks, notes, sign-off), which the report
 /// templates include; a user template may include them too.
 const REVIEW_PARTS: [(&str, &str); 2] = [
-    ("review.html.j2", include_str!("../templates/review.html.j2")),
+    (
+        "review.html.j2",
+        include_str!("../templates/review.html.j2"),
+    ),
     ("review.md.j2", include_str!("../templates/review.md.j2")),
 ];
 

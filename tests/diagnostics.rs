@@ -46,16 +46,18 @@ fn answer_file_diagnostics() {
 fn review_diagnostics_of(path: &Path) -> String {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let relative = path.strip_prefix(&fixtures).expect("a fixture");
-    let r = run(airisk().current_dir(&fixtures).args([
-        "assess",
-        "review/answers.yaml",
-        "--fail-on",
-        "none",
-        "--color",
-        "never",
-        "--review",
-    ])
-    .arg(relative));
+    let r = run(airisk()
+        .current_dir(&fixtures)
+        .args([
+            "assess",
+            "review/answers.yaml",
+            "--fail-on",
+            "none",
+            "--color",
+            "never",
+            "--review",
+        ])
+        .arg(relative));
     format!(
         "$ airisk assess review/answers.yaml --fail-on none --review {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         relative.display(),

@@ -67,7 +67,10 @@ fn committed_example_reports_are_current() {
 /// The review loop's example (examples/review-loop): round 1 as a draft, round 2 signed
 /// off, both with the reviewer's file. Arguments as docs/review.md shows them.
 const REVIEW_ROUNDS: &[(&str, &[&str])] = &[
-    ("round-1", &["--draft", "--review", "examples/review-loop/review.yaml"]),
+    (
+        "round-1",
+        &["--draft", "--review", "examples/review-loop/review.yaml"],
+    ),
     ("round-2", &["--review", "examples/review-loop/review.yaml"]),
 ];
 

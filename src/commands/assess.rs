@@ -18,7 +18,13 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     // Usage mistakes in --output stop the run before any work, and before any file is
     // written: a run writes all of its outputs or none.
     check_targets(&args.outputs)?;
-    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, args.review.draft, ctx)? {
+    let evaluated = match evaluate(
+        &args.file,
+        &args.checklist.checklists,
+        &args.rules,
+        args.review.draft,
+        ctx,
+    )? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };

@@ -20,7 +20,13 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
         Some(path) => Some(SourceFile::read(path)?),
         None => None,
     };
-    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, args.review.draft, ctx)? {
+    let evaluated = match evaluate(
+        &args.file,
+        &args.checklist.checklists,
+        &args.rules,
+        args.review.draft,
+        ctx,
+    )? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
@@ -32,7 +38,12 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
             .assessment
             .warnings
             .iter()
-            .filter(|d| reviewed.review_source.as_ref().is_some_and(|s| s.name == d.file))
+            .filter(|d| {
+                reviewed
+                    .review_source
+                    .as_ref()
+                    .is_some_and(|s| s.name == d.file)
+            })
             .cloned()
             .collect();
         output::stderr(&crate::diag::render_text(

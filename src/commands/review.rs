@@ -328,11 +328,16 @@ fn sign(args: &ReviewSignArgs, ctx: &Ctx) -> Result<u8> {
         Some(dir) => dir.join(relative),
         None => relative.to_path_buf(),
     };
-    let evaluated =
-        match evaluate(&answers_path, &args.checklist.checklists, &args.rules, false, ctx)? {
-            Ok(e) => e,
-            Err(code) => return Ok(code),
-        };
+    let evaluated = match evaluate(
+        &answers_path,
+        &args.checklist.checklists,
+        &args.rules,
+        false,
+        ctx,
+    )? {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
     let (_, _, warnings) = load(&args.review, &evaluated, ctx)?;
     output::stderr(&diag::render_text(&[&source], &warnings, ctx.color_err));
     let checklist = &evaluated.prepared.checklist;

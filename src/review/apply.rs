@@ -12,7 +12,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::path;
 
 use super::signoff::{self, SignOffCheck};
-use super::{Acceptance, Date, Decision, Review, ReviewerRating, Reviewer};
+use super::{Acceptance, Date, Decision, Review, Reviewer, ReviewerRating};
 
 /// Where an acceptance stands on the assessment's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -92,7 +92,14 @@ mod tests {
             Date::parse("2024-02-29").map(|d| d.to_string()),
             Ok("2024-02-29".to_owned())
         );
-        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "01.02.2024", "", "2024-00-10"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "01.02.2024",
+            "",
+            "2024-00-10",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
         let a = Date::parse("2024-01-01").unwrap_or_else(|e| panic!("{e}"));

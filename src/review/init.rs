@@ -15,11 +15,23 @@ fn quoted(text: &str) -> String {
 /// (relative to the review file's folder); `today` the review date.
 pub fn scaffold(assessment: &Assessment<'_>, answers: &str, today: &str) -> String {
     let mut out = String::new();
-    out.push_str("# airisk review file: the reviewer's notes, accepted risks, decision and sign-off.\n");
-    out.push_str("# Use it with `airisk assess|report ANSWERS --review THIS-FILE`; see docs/review.md.\n");
+    out.push_str(
+        "# airisk review file: the reviewer's notes, accepted risks, decision and sign-off.\n",
+    );
+    out.push_str(
+        "# Use it with `airisk assess|report ANSWERS --review THIS-FILE`; see docs/review.md.\n",
+    );
     out.push_str("# Keys starting `x-` are yours: airisk ignores them.\n\n");
-    let _ = writeln!(out, "answers: {}   # the answer file reviewed, relative to this file", quoted(answers));
-    let _ = writeln!(out, "project: {}   # must be the answer file's project.name", quoted(&assessment.project.name));
+    let _ = writeln!(
+        out,
+        "answers: {}   # the answer file reviewed, relative to this file",
+        quoted(answers)
+    );
+    let _ = writeln!(
+        out,
+        "project: {}   # must be the answer file's project.name",
+        quoted(&assessment.project.name)
+    );
     out.push_str("reviewer:\n  name:            # required\n  role:\n  contact:\n");
     let _ = writeln!(out, "date: {today}");
     out.push_str("\n# Your comment on an answer, by question id; shown beside the answer in every report.\nnotes:\n");
@@ -28,12 +40,16 @@ pub fn scaffold(assessment: &Assessment<'_>, answers: &str, today: &str) -> Stri
         out.push_str("  #   What you think of the answer, and what to change.\n");
     }
     out.push_str("\n# Findings accepted until a date (required, at most a year ahead): they leave the open\n");
-    out.push_str("# list for the \"Accepted risks\" section, and come back when the date has passed.\n");
+    out.push_str(
+        "# list for the \"Accepted risks\" section, and come back when the date has passed.\n",
+    );
     out.push_str("accepted-risks:\n");
     if assessment.findings.is_empty() {
         out.push_str("  # no open finding to accept\n");
     } else {
-        out.push_str("  # The open findings (rule, question, severity); copy an entry to accept one:\n");
+        out.push_str(
+            "  # The open findings (rule, question, severity); copy an entry to accept one:\n",
+        );
         for f in &assessment.findings {
             let _ = writeln!(
                 out,
@@ -45,10 +61,14 @@ pub fn scaffold(assessment: &Assessment<'_>, answers: &str, today: &str) -> Stri
             );
         }
     }
-    out.push_str("\n# Your own overall rating (none, low, medium, high, critical), shown beside airisk's:\n");
+    out.push_str(
+        "\n# Your own overall rating (none, low, medium, high, critical), shown beside airisk's:\n",
+    );
     out.push_str("# rating:\n#   level: high\n#   reason:\n");
     out.push_str("\n# pending, approved, approved-with-conditions (list them) or rejected.\n");
     out.push_str("decision:\n  status: pending\n  conditions: []\n");
-    out.push_str("\n# Recorded by `airisk review sign THIS-FILE --by NAME`; do not edit by hand.\n");
+    out.push_str(
+        "\n# Recorded by `airisk review sign THIS-FILE --by NAME`; do not edit by hand.\n",
+    );
     out
 }

@@ -14,7 +14,7 @@ use crate::validate::{truncate_id, unknown_key};
 use crate::yaml::{self, DocPath, Seg};
 
 use super::{
-    Acceptance, Date, Decision, Note, REVIEW_KEYS, Review, ReviewerRating, Reviewer, SignOff,
+    Acceptance, Date, Decision, Note, REVIEW_KEYS, Review, Reviewer, ReviewerRating, SignOff,
 };
 
 /// Days after the review an acceptance may run before it is worth a warning.
@@ -108,7 +108,10 @@ fn mapping<'r>(
         other => {
             let d = Diagnostic::error(
                 Code::WrongType,
-                format!("the {place} value must be a mapping, not {}", other.describe()),
+                format!(
+                    "the {place} value must be a mapping, not {}",
+                    other.describe()
+                ),
             );
             out.push(if at.is_empty() {
                 d.at_position(1, 1)
@@ -126,9 +129,12 @@ fn mapping<'r>(
         here.push(Seg::Key(key.clone()));
         if !seen.insert(key.as_str()) {
             out.push(
-                Diagnostic::error(Code::DuplicateKey, format!("`{}` appears more than once", truncate_id(key)))
-                    .at_key(here)
-                    .help("keep one; YAML would silently drop all but one"),
+                Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("`{}` appears more than once", truncate_id(key)),
+                )
+                .at_key(here)
+                .help("keep one; YAML would silently drop all but one"),
             );
         } else if keys.contains(&key.as_str()) {
             kept.push((key.as_str(), value));
@@ -213,7 +219,10 @@ fn optional_text(
 fn missing(at: DocPath, what: &str) -> Diagnostic {
     Diagnostic::error(Code::MissingField, format!("`{what}` is missing"))
         .at_key(at)
-        .help(format!("add `{}:`", what.rsplit('.').next().unwrap_or(what)))
+        .help(format!(
+            "add `{}:`",
+            what.rsplit('.').next().unwrap_or(what)
+        ))
 }
 
 fn date_of(raw: &Raw, at: DocPath, out: &mut Vec<Diagnostic>) -> Option<Date> {
@@ -242,11 +251,22 @@ fn reviewer(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<Reviewer> {
         out.push(missing(path!["reviewer"], "reviewer"));
         return None;
     };
-    let fields = mapping(raw, &path!["reviewer"], &["name", "role", "contact"], "reviewer", out)?;
+    let fields = mapping(
+        raw,
+        &path!["reviewer"],
+        &["name", "role", "contact"],
+        "reviewer",
+        out,
+    )?;
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let name = required_text(get("name"), path!["reviewer", "name"], "reviewer.name", out);
     let role = optional_text(get("role"), path!["reviewer", "role"], "reviewer.role", out);
-    let contact = optional_text(get("contact"), path!["reviewer", "contact"], "reviewer.contact", out);
+    let contact = optional_text(
+        get("contact"),
+        path!["reviewer", "contact"],
+        "reviewer.contact",
+        out,
+    );
     Some(Reviewer {
         name: name?,
         role,
@@ -290,7 +310,10 @@ fn notes(raw: Option<&Raw>, checklist: &Checklist, out: &mut Vec<Diagnostic>) ->
             out.push(
                 Diagnostic::error(
                     Code::WrongType,
-                    format!("`notes` must map question ids to comments, not {}", other.describe()),
+                    format!(
+                        "`notes` must map question ids to comments, not {}",
+                        other.describe()
+                    ),
                 )
                 .at(path!["notes"]),
             );
@@ -306,9 +329,12 @@ fn notes(raw: Option<&Raw>, checklist: &Checklist, out: &mut Vec<Diagnostic>) ->
         }
         if !seen.insert(id.as_str()) {
             out.push(
-                Diagnostic::error(Code::DuplicateKey, format!("question `{}` has two notes", truncate_id(id)))
-                    .at_key(at)
-                    .help("write one note per question"),
+                Diagnostic::error(
+                    Code::DuplicateKey,
+                    format!("question `{}` has two notes", truncate_id(id)),
+                )
+                .at_key(at)
+                .help("write one note per question"),
             );
             continue;
         }
@@ -325,7 +351,14 @@ fn notes(raw: Option<&Raw>, checklist: &Checklist, out: &mut Vec<Diagnostic>) ->
     notes
 }
 
-const ACCEPTANCE_KEYS: &[&str] = &["rule", "question", "reason", "accepted-by", "ticket", "expires"];
+const ACCEPTANCE_KEYS: &[&str] = &[
+    "rule",
+    "question",
+    "reason",
+    "accepted-by",
+    "ticket",
+    "expires",
+];
 
 fn acceptances(
     raw: Option<&Raw>,
@@ -351,7 +384,13 @@ fn acceptances(
     let mut accepted = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let at = |key: &str| path!["accepted-risks", index, key];
-        let Some(fields) = mapping(item, &path!["accepted-risks", index], ACCEPTANCE_KEYS, "accepted risk", out) else {
+        let Some(fields) = mapping(
+            item,
+            &path!["accepted-risks", index],
+            ACCEPTANCE_KEYS,
+            "accepted risk",
+            out,
+        ) else {
             continue;
         };
         let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
@@ -477,7 +516,9 @@ fn one_of<T: Copy>(
         format!("{} is not a {what}", raw.describe()),
     )
     .at(at);
-    let near = raw.as_str().and_then(|s| did_you_mean(s, names.iter().copied()));
+    let near = raw
+        .as_str()
+        .and_then(|s| did_you_mean(s, names.iter().copied()));
     out.push(match near {
         Some(near) => d.help(format!("did you mean `{near}`?")),
         None => d.help(format!("write one of: {}", names.join(", "))),
@@ -490,21 +531,35 @@ fn decision(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> (Decision, Vec<Stri
     let Some(raw) = raw.filter(|r| !matches!(r, Raw::Null)) else {
         return pending;
     };
-    let Some(fields) = mapping(raw, &path!["decision"], &["status", "conditions"], "decision", out) else {
+    let Some(fields) = mapping(
+        raw,
+        &path!["decision"],
+        &["status", "conditions"],
+        "decision",
+        out,
+    ) else {
         return pending;
     };
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let status = match get("status") {
         None => Decision::Pending,
-        Some(raw) => one_of(raw, Decision::ALL, path!["decision", "status"], "decision", out)
-            .unwrap_or(Decision::Pending),
+        Some(raw) => one_of(
+            raw,
+            Decision::ALL,
+            path!["decision", "status"],
+            "decision",
+            out,
+        )
+        .unwrap_or(Decision::Pending),
     };
     let mut conditions = Vec::new();
     match get("conditions") {
         None | Some(Raw::Null) => {}
         Some(Raw::Seq(items)) => {
             for (i, item) in items.iter().enumerate() {
-                if let Some(text) = text_of(item, path!["decision", "conditions", i], "condition", out) {
+                if let Some(text) =
+                    text_of(item, path!["decision", "conditions", i], "condition", out)
+                {
                     conditions.push(text);
                 }
             }
@@ -512,22 +567,34 @@ fn decision(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> (Decision, Vec<Stri
         Some(other) => out.push(
             Diagnostic::error(
                 Code::WrongType,
-                format!("`decision.conditions` must be a list, not {}", other.describe()),
+                format!(
+                    "`decision.conditions` must be a list, not {}",
+                    other.describe()
+                ),
             )
             .at(path!["decision", "conditions"]),
         ),
     }
     if status == Decision::ApprovedWithConditions && conditions.is_empty() {
         out.push(
-            Diagnostic::error(Code::MissingField, "approved with conditions, but no condition is listed")
-                .at(path!["decision", "status"])
-                .help("list them under `conditions:`, or write `status: approved`"),
+            Diagnostic::error(
+                Code::MissingField,
+                "approved with conditions, but no condition is listed",
+            )
+            .at(path!["decision", "status"])
+            .help("list them under `conditions:`, or write `status: approved`"),
         );
     }
     (status, conditions)
 }
 
-const SIGN_OFF_KEYS: &[&str] = &["by", "on", "answers-sha256", "checklist-sha256", "answer-hashes"];
+const SIGN_OFF_KEYS: &[&str] = &[
+    "by",
+    "on",
+    "answers-sha256",
+    "checklist-sha256",
+    "answer-hashes",
+];
 
 fn sign_off(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<SignOff> {
     let raw = raw.filter(|r| !matches!(r, Raw::Null))?;
@@ -539,7 +606,9 @@ fn sign_off(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<SignOff> {
             out.push(
                 Diagnostic::error(Code::MissingField, format!("the sign-off has no `{key}`"))
                     .at_key(path!["sign-off"])
-                    .help("record a sign-off with `airisk review sign REVIEW --by NAME`, not by hand"),
+                    .help(
+                        "record a sign-off with `airisk review sign REVIEW --by NAME`, not by hand",
+                    ),
             );
             None
         }
@@ -555,7 +624,12 @@ fn sign_off(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<SignOff> {
     match get("answer-hashes") {
         Some(Raw::Map(entries)) => {
             for (id, value) in entries {
-                if let Some(hash) = line_of(value, path!["sign-off", "answer-hashes", id.as_str()], "answer hash", out) {
+                if let Some(hash) = line_of(
+                    value,
+                    path!["sign-off", "answer-hashes", id.as_str()],
+                    "answer hash",
+                    out,
+                ) {
                     answer_hashes.push((id.clone(), hash));
                 }
             }
@@ -564,7 +638,10 @@ fn sign_off(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<SignOff> {
         Some(other) => out.push(
             Diagnostic::error(
                 Code::WrongType,
-                format!("`sign-off.answer-hashes` must be a mapping, not {}", other.describe()),
+                format!(
+                    "`sign-off.answer-hashes` must be a mapping, not {}",
+                    other.describe()
+                ),
             )
             .at(path!["sign-off", "answer-hashes"]),
         ),

@@ -15,7 +15,11 @@ pub fn answer_hash(id: &str, response: &Response) -> String {
     hasher.update(id.as_bytes());
     hasher.update(b"\n");
     // serde_json writes the fields in their declared order: a stable form of the answer.
-    hasher.update(serde_json::to_string(response).unwrap_or_default().as_bytes());
+    hasher.update(
+        serde_json::to_string(response)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     hex(&hasher.finalize())
 }
 
@@ -120,7 +124,10 @@ pub fn replace_block(text: &str, block: &str) -> String {
         .next()
         .map(|pos| pos.key.unwrap_or(pos.value).line);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = start_line.map(|l| l.saturating_sub(1)).filter(|s| *s < lines.len()) else {
+    let Some(start) = start_line
+        .map(|l| l.saturating_sub(1))
+        .filter(|s| *s < lines.len())
+    else {
         let mut out = text.to_owned();
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');

@@ -273,7 +273,9 @@ pub fn validate_as(
         }
         out.retain(|d| {
             !(DRAFT_CODES.contains(&d.code)
-                && d.question.as_deref().is_some_and(|q| checklist.lookup(q).is_some()))
+                && d.question
+                    .as_deref()
+                    .is_some_and(|q| checklist.lookup(q).is_some()))
         });
     }
     if out.iter().any(Diagnostic::is_error) {
@@ -310,12 +312,7 @@ pub fn truncate_id(text: &str) -> String {
 }
 
 /// `unknown {place} key` with a did-you-mean among `known`.
-pub fn unknown_key(
-    key: &str,
-    known: &[&str],
-    at: crate::yaml::DocPath,
-    place: &str,
-) -> Diagnostic {
+pub fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
     let d = Diagnostic::error(
         Code::UnknownKey,
         format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED)),
