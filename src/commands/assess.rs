@@ -44,7 +44,8 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     }
     // Everything is written before the exit status is decided, so that a failing gate
     // still leaves its reports.
-    let inputs = evaluated.input_paths(&args.rules);
+    let mut inputs = evaluated.input_paths(&args.rules);
+    inputs.extend(args.review.review.iter().cloned());
     for spec in &args.outputs {
         write_output(spec, assessment, fail_on, &inputs)?;
     }

@@ -64,6 +64,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
     if let Some(path) = args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         let mut inputs = evaluated.input_paths(&args.rules);
         inputs.extend(args.template.iter().cloned());
+        inputs.extend(args.review.review.iter().cloned());
         let written = if template.is_some() {
             // Whole before the file is made: a user template that runs out of memory
             // ends its process at once, which must leave no temporary file behind.
