@@ -318,7 +318,7 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
 
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
 /// checklist order, then rule id.
-pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
+pub fn assess(inputs: Inputs<'_>) -> Assessment<'_> {
     assess_with(inputs, None)
 }
 

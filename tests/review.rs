@@ -649,11 +649,35 @@ fn a_sign_off_binds_the_answers_and_names_what_changed_since() {
 fn no_output_replaces_the_review_file() {
     let (_dir, dir) = project(&[("review.yaml", REVIEW)]);
     let args = ["--review", "review.yaml", "--fail-on", "none"];
-    let r = at(&dir, &[&["report", "answers.yaml", "--format", "html", "-o", "review.yaml"], &args[..1 + 1]].concat());
+    let r = at(
+        &dir,
+        &[
+            &[
+                "report",
+                "answers.yaml",
+                "--format",
+                "html",
+                "-o",
+                "review.yaml",
+            ],
+            &args[..2],
+        ]
+        .concat(),
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = at(&dir, &[&["assess", "answers.yaml", "--output", "html=review.yaml"], &args[..]].concat());
+    let r = at(
+        &dir,
+        &[
+            &["assess", "answers.yaml", "--output", "html=review.yaml"],
+            &args[..],
+        ]
+        .concat(),
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(dir.join("review.yaml")).unwrap(), REVIEW);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("review.yaml")).unwrap(),
+        REVIEW
+    );
 }
 
 #[test]

@@ -123,18 +123,16 @@ fn load(path: &Path, e: &Evaluated, ctx: &Ctx) -> Result<(Review, SourceFile, Ve
         project: Some(&e.responses.project.name),
     };
     let (diagnostics, review) = review::parse::read(&source, &against);
-    match review {
-        Some(review) => Ok((review, source, diagnostics)),
-        None => {
-            output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
-            let (errors, _) = diag::count(&diagnostics);
-            bail!(
-                "{} is not a valid review file ({errors} error{})",
-                source.name,
-                if errors == 1 { "" } else { "s" }
-            )
-        }
+    if let Some(review) = review {
+        return Ok((review, source, diagnostics));
     }
+    output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+    let (errors, _) = diag::count(&diagnostics);
+    bail!(
+        "{} is not a valid review file ({errors} error{})",
+        source.name,
+        if errors == 1 { "" } else { "s" }
+    )
 }
 
 /// What the terminal table does not show: draft progress, the review's decision and

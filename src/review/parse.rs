@@ -50,9 +50,7 @@ pub fn read(source: &SourceFile, against: &Against<'_>) -> (Vec<Diagnostic>, Opt
 
 /// Checks a parsed review file.
 pub fn check(raw: &Raw, against: &Against<'_>, out: &mut Vec<Diagnostic>) -> Option<Review> {
-    let Some(top) = mapping(raw, &[], REVIEW_KEYS, "top-level", out) else {
-        return None;
-    };
+    let top = mapping(raw, Vec::new(), REVIEW_KEYS, "top-level", out)?;
     let get = |key: &str| top.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let project = required_text(get("project"), path!["project"], "project", out)?;
     if let Some(expected) = against.project
@@ -98,7 +96,7 @@ pub fn check(raw: &Raw, against: &Against<'_>, out: &mut Vec<Diagnostic>) -> Opt
 /// repeated keys are reported. `None` when the value is not a mapping.
 fn mapping<'r>(
     raw: &'r Raw,
-    at: &[Seg],
+    at: DocPath,
     keys: &[&str],
     place: &str,
     out: &mut Vec<Diagnostic>,
@@ -117,7 +115,7 @@ fn mapping<'r>(
                 d.at_position(1, 1)
                     .help("start from `airisk review init ANSWERS`")
             } else {
-                d.at(at.to_vec())
+                d.at(at)
             });
             return None;
         }
@@ -125,7 +123,7 @@ fn mapping<'r>(
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
     for (key, value) in entries {
-        let mut here = at.to_vec();
+        let mut here = at.clone();
         here.push(Seg::Key(key.clone()));
         if !seen.insert(key.as_str()) {
             out.push(
@@ -195,12 +193,11 @@ fn required_text(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    match raw {
-        Some(raw) => line_of(raw, at, what, out),
-        None => {
-            out.push(missing(at, what));
-            None
-        }
+    if let Some(raw) = raw {
+        line_of(raw, at, what, out)
+    } else {
+        out.push(missing(at, what));
+        None
     }
 }
 
@@ -253,7 +250,7 @@ fn reviewer(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<Reviewer> {
     };
     let fields = mapping(
         raw,
-        &path!["reviewer"],
+        path!["reviewer"],
         &["name", "role", "contact"],
         "reviewer",
         out,
@@ -386,7 +383,7 @@ fn acceptances(
         let at = |key: &str| path!["accepted-risks", index, key];
         let Some(fields) = mapping(
             item,
-            &path!["accepted-risks", index],
+            path!["accepted-risks", index],
             ACCEPTANCE_KEYS,
             "accepted risk",
             out,
@@ -394,9 +391,10 @@ fn acceptances(
             continue;
         };
         let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-        let need = |key: &str, out: &mut Vec<Diagnostic>| match get(key) {
-            Some(raw) => text_of(raw, at(key), key, out),
-            None => {
+        let need = |key: &str, out: &mut Vec<Diagnostic>| {
+            if let Some(raw) = get(key) {
+                text_of(raw, at(key), key, out)
+            } else {
                 out.push(
                     Diagnostic::error(Code::MissingField, format!("this accepted risk has no `{key}`"))
                         .at(path!["accepted-risks", index])
@@ -463,17 +461,19 @@ fn acceptances(
     accepted
 }
 
+/// The levels of a reviewer's rating, as written.
+const LEVELS: &[(&str, Rating)] = &[
+    ("none", Rating::None),
+    ("low", Rating::Low),
+    ("medium", Rating::Medium),
+    ("high", Rating::High),
+    ("critical", Rating::Critical),
+];
+
 fn reviewer_rating(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<ReviewerRating> {
     let raw = raw.filter(|r| !matches!(r, Raw::Null))?;
-    let fields = mapping(raw, &path!["rating"], &["level", "reason"], "rating", out)?;
+    let fields = mapping(raw, path!["rating"], &["level", "reason"], "rating", out)?;
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    const LEVELS: &[(&str, Rating)] = &[
-        ("none", Rating::None),
-        ("low", Rating::Low),
-        ("medium", Rating::Medium),
-        ("high", Rating::High),
-        ("critical", Rating::Critical),
-    ];
     let level = match get("level") {
         None => {
             out.push(missing(path!["rating", "level"], "rating.level"));
@@ -481,16 +481,15 @@ fn reviewer_rating(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<Revie
         }
         Some(raw) => one_of(raw, LEVELS, path!["rating", "level"], "rating level", out),
     };
-    let reason = match get("reason") {
-        Some(raw) => text_of(raw, path!["rating", "reason"], "rating.reason", out),
-        None => {
-            out.push(
-                Diagnostic::error(Code::MissingField, "the reviewer's rating has no `reason`")
-                    .at_key(path!["rating"])
-                    .help("say why the rating differs from or agrees with airisk's: `reason: ...`"),
-            );
-            None
-        }
+    let reason = if let Some(raw) = get("reason") {
+        text_of(raw, path!["rating", "reason"], "rating.reason", out)
+    } else {
+        out.push(
+            Diagnostic::error(Code::MissingField, "the reviewer's rating has no `reason`")
+                .at_key(path!["rating"])
+                .help("say why the rating differs from or agrees with airisk's: `reason: ...`"),
+        );
+        None
     };
     Some(ReviewerRating {
         level: level?,
@@ -533,7 +532,7 @@ fn decision(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> (Decision, Vec<Stri
     };
     let Some(fields) = mapping(
         raw,
-        &path!["decision"],
+        path!["decision"],
         &["status", "conditions"],
         "decision",
         out,
@@ -598,11 +597,12 @@ const SIGN_OFF_KEYS: &[&str] = &[
 
 fn sign_off(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Option<SignOff> {
     let raw = raw.filter(|r| !matches!(r, Raw::Null))?;
-    let fields = mapping(raw, &path!["sign-off"], SIGN_OFF_KEYS, "sign-off", out)?;
+    let fields = mapping(raw, path!["sign-off"], SIGN_OFF_KEYS, "sign-off", out)?;
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    let text = |key: &str, out: &mut Vec<Diagnostic>| match get(key) {
-        Some(raw) => line_of(raw, path!["sign-off", key], key, out),
-        None => {
+    let text = |key: &str, out: &mut Vec<Diagnostic>| {
+        if let Some(raw) = get(key) {
+            line_of(raw, path!["sign-off", key], key, out)
+        } else {
             out.push(
                 Diagnostic::error(Code::MissingField, format!("the sign-off has no `{key}`"))
                     .at_key(path!["sign-off"])

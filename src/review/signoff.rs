@@ -1,6 +1,8 @@
 //! The sign-off: the hashes that bind a review to the exact answers and checklist read,
 //! their comparison with the answers of today, and `review sign`'s rewrite of the block.
 
+use std::fmt::Write as _;
+
 use sha2::{Digest, Sha256};
 
 use crate::answers::Response;
@@ -24,7 +26,10 @@ pub fn answer_hash(id: &str, response: &Response) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// One hash for the checklist: its own for one file, else that of its parts' hashes.
@@ -110,7 +115,7 @@ pub fn block(sign_off: &SignOff) -> String {
         sign_off.checklist_sha256
     );
     for (id, hash) in &sign_off.answer_hashes {
-        out.push_str(&format!("    {}: {hash}\n", quote(id)));
+        let _ = writeln!(out, "    {}: {hash}", quote(id));
     }
     out
 }
