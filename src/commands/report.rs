@@ -31,23 +31,19 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
         Err(code) => return Ok(code),
     };
     let reviewed = review::assess(&evaluated, &args.review, ctx)?;
-    if !reviewed.assessment.warnings.is_empty() && reviewed.review_source.is_some() {
+    if let Some(source) = &reviewed.review_source {
         // The review's warnings (an expired acceptance, a stale sign-off) are news to
         // whoever makes the report; the answers' own are in the report.
         let review_only: Vec<_> = reviewed
             .assessment
             .warnings
             .iter()
-            .filter(|d| {
-                reviewed
-                    .review_source
-                    .as_ref()
-                    .is_some_and(|s| s.name == d.file)
-            })
+            .filter(|d| d.file == source.name)
             .cloned()
             .collect();
+        // Only the review file is shown: an excerpt of the answers is not needed here.
         output::stderr(&crate::diag::render_text(
-            &reviewed.sources(&evaluated),
+            &[source],
             &review_only,
             ctx.color_err,
         ));

@@ -90,9 +90,10 @@ pub(super) fn assess<'e>(
             review_source: None,
         });
     };
+    let sha256 = source.sha256();
     let mut applied = review::apply::apply(
         review,
-        (&source.name, source.sha256()),
+        (&source.name, sha256.clone()),
         &mut assessment,
         &evaluated.prepared.checklist,
         &evaluated.responses.by_ordinal,
@@ -104,7 +105,7 @@ pub(super) fn assess<'e>(
     assessment.inputs.push(crate::assess::Input {
         role: "review",
         path: source.name.clone(),
-        sha256: source.sha256(),
+        sha256,
     });
     Ok(Reviewed {
         assessment,

@@ -1,6 +1,7 @@
 //! The sign-off: the hashes that bind a review to the exact answers and checklist read,
 //! their comparison with the answers of today, and `review sign`'s rewrite of the block.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
@@ -11,25 +12,37 @@ use crate::yaml;
 
 use super::{Date, SignOff};
 
-/// The hash of one answer: its id and everything the team wrote for it.
+/// The hash of one answer: its id and everything the team wrote for it, each piece
+/// ended by a NUL (which no YAML text holds), so no two answers hash alike by moving
+/// text from one field to the next.
 pub fn answer_hash(id: &str, response: &Response) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(id.as_bytes());
-    hasher.update(b"\n");
-    // serde_json writes the fields in their declared order: a stable form of the answer.
-    hasher.update(
-        serde_json::to_string(response)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    let mut piece = |text: &str| {
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    };
+    piece(id);
+    piece(response.answer.as_str());
+    piece(&response.elaboration);
+    for item in &response.evidence {
+        piece(item);
+    }
+    piece(match response.implementation {
+        None => "",
+        Some(crate::answers::Implementation::Manual) => "manual",
+        Some(crate::answers::Implementation::Automated) => "automated",
+    });
     hex(&hasher.finalize())
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// One hash for the checklist: its own for one file, else that of its parts' hashes.
@@ -77,31 +90,40 @@ pub fn compare(
     checklist: &Checklist,
     responses: &[Response],
 ) -> SignOffCheck {
-    let now = answer_hashes(checklist, responses);
-    let mut changed: Vec<String> = now
+    let answers_match = sign_off.answers_sha256 == answers_sha256;
+    let checklist_match = sign_off.checklist_sha256 == checklist_hash(checklist);
+    let mut check = SignOffCheck {
+        by: sign_off.by.clone(),
+        on: sign_off.on,
+        answers_match,
+        checklist_match,
+        changed: Vec::new(),
+    };
+    if answers_match {
+        // The same bytes: no answer can differ, and none needs hashing.
+        return check;
+    }
+    let then: HashMap<&str, &str> = sign_off
+        .answer_hashes
         .iter()
-        .filter(|(id, hash)| {
-            !sign_off
-                .answer_hashes
-                .iter()
-                .any(|(then_id, then)| then_id == id && then == hash)
-        })
-        .map(|(id, _)| id.clone())
+        .map(|(id, hash)| (id.as_str(), hash.as_str()))
         .collect();
+    let mut changed = Vec::new();
+    for (qref, q) in checklist.questions() {
+        let signed = then.get(q.id.as_str());
+        if signed.is_none_or(|hash| *hash != answer_hash(&q.id, &responses[qref.ordinal])) {
+            changed.push(q.id.clone());
+        }
+    }
     changed.extend(
         sign_off
             .answer_hashes
             .iter()
-            .filter(|(id, _)| !now.iter().any(|(n, _)| n == id))
+            .filter(|(id, _)| checklist.lookup(id).is_none())
             .map(|(id, _)| id.clone()),
     );
-    SignOffCheck {
-        by: sign_off.by.clone(),
-        on: sign_off.on,
-        answers_match: sign_off.answers_sha256 == answers_sha256,
-        checklist_match: sign_off.checklist_sha256 == checklist_hash(checklist),
-        changed,
-    }
+    check.changed = changed;
+    check
 }
 
 /// The `sign-off:` block as YAML, at the top level.
