@@ -92,7 +92,9 @@ pub enum Command {
     Schema(SchemaArgs),
 
     /// Compare two assessments of the same project.
-    #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
+    #[command(
+        after_help = "Examples:\n  airisk diff airisk-round1.yaml airisk-round2.yaml\n  airisk diff previous-assessment.json airisk.yaml --format markdown --fail-on-new high"
+    )]
     Diff(DiffArgs),
 
     /// A reviewer's file beside the answers: scaffold it, sign the answers off.
@@ -397,15 +399,18 @@ pub struct SchemaArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier answer file.
+    /// The earlier round: an answer file, or the JSON of `airisk assess --format json`.
     pub old: PathBuf,
-    /// The later answer file.
+    /// The later round: an answer file, or the JSON of `airisk assess --format json`.
     pub new: PathBuf,
     #[command(flatten)]
     pub checklist: ChecklistArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format (markdown: a pull-request comment of at most 65,000 characters).
+    #[arg(long, value_enum, default_value_t = crate::diff::DiffFormat::Table)]
+    pub format: crate::diff::DiffFormat,
+    /// Exit 1 when a finding at or above LEVEL is new since OLD (the baseline gate).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on_new: Option<Severity>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod diff;
 pub mod escape;
 pub mod init;
 pub mod lint;
