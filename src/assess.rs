@@ -13,6 +13,10 @@ use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Seg};
 
+mod accept;
+
+pub use accept::AcceptedFinding;
+
 /// Version of the JSON serialization; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -179,15 +183,6 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// A finding that a reviewer accepted: out of the open list, never out of sight.
-#[derive(Debug, Clone, Serialize)]
-pub struct AcceptedFinding<'c> {
-    #[serde(flatten)]
-    pub finding: Finding<'c>,
-    /// Index into the review's `accepted_risks`.
-    pub acceptance: usize,
-}
-
 /// Everything known about one assessment.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment<'c> {
@@ -352,27 +347,14 @@ pub fn assess_with<'c>(
             .then(a.anchor.ordinal.cmp(&b.anchor.ordinal))
             .then(a.id.cmp(&b.id))
     });
-    let today = crate::review::Date::parse(&date).ok();
-    let in_force = |rule: &crate::rules::Rule| {
-        let question = &checklist.get(rule.anchor).id;
-        acceptances?.iter().position(|a| {
-            a.covers(&rule.id, question) && today.is_none_or(|today| a.expires >= today)
-        })
+    let (rating_before_acceptance, accepted_rules) = match acceptances {
+        Some(acceptances) => {
+            let split = accept::split(fired, acceptances, checklist, &date);
+            fired = split.open;
+            (Some(split.rating_before), split.accepted)
+        }
+        None => (None, Vec::new()),
     };
-    let mut rating_before_acceptance = None;
-    let mut accepted_rules = Vec::new();
-    if acceptances.is_some() {
-        rating_before_acceptance = Some(rating_counts_of(&fired, by_ordinal.len()).rating());
-        let (taken, open): (Vec<_>, Vec<_>) = fired
-            .into_iter()
-            .map(|rule| (rule, in_force(rule)))
-            .partition(|(_, a)| a.is_some());
-        fired = open.into_iter().map(|(rule, _)| rule).collect();
-        accepted_rules = taken
-            .into_iter()
-            .filter_map(|(rule, a)| Some((rule, a?)))
-            .collect();
-    }
     let mut per_question = vec![0_usize; by_ordinal.len()];
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
@@ -587,22 +569,6 @@ pub fn assess_with<'c>(
     }
 }
 
-/// Counts for the rating: each question once, at its most severe finding.
-fn rating_counts_of(fired: &[&crate::rules::Rule], questions: usize) -> BySeverity {
-    let mut worst: Vec<Option<Severity>> = vec![None; questions];
-    for rule in fired {
-        let slot = &mut worst[rule.anchor.ordinal];
-        if slot.is_none_or(|s| rule.severity > s) {
-            *slot = Some(rule.severity);
-        }
-    }
-    let mut counts = BySeverity::default();
-    for severity in worst.into_iter().flatten() {
-        counts.add(severity);
-    }
-    counts
-}
-
 /// Lines of the answer keys that findings point at, found by [`yaml::locate`] as for
 /// diagnostics. A question without an entry has no position.
 fn locate_answers(
@@ -650,44 +616,4 @@ pub fn assessment_date() -> anyhow::Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rating_escalates_with_counts() {
-        let r = |critical, high, medium, low| {
-            BySeverity {
-                critical,
-                high,
-                medium,
-                low,
-            }
-            .rating()
-        };
-        assert_eq!(r(0, 0, 0, 0), Rating::None);
-        assert_eq!(r(0, 0, 0, 4), Rating::Low);
-        assert_eq!(r(0, 0, 0, 5), Rating::Medium);
-        assert_eq!(r(0, 0, 2, 0), Rating::Medium);
-        assert_eq!(r(0, 0, 3, 0), Rating::High);
-        assert_eq!(r(0, 1, 0, 0), Rating::High);
-        assert_eq!(r(1, 0, 0, 0), Rating::Critical);
-    }
-
-    #[test]
-    fn credit_halves_for_y_with_a_finding_and_skips_na() {
-        assert_eq!(credit(AnswerValue::Y, false, 3.0), Some(3.0));
-        assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
-        assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
-        assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
-    }
-
-    #[test]
-    fn ml_test_score_bands_follow_the_paper() {
-        assert!(ml_test_score_band(0.0).contains("research"));
-        assert!(ml_test_score_band(1.0).contains("serious holes"));
-        assert!(ml_test_score_band(1.5).contains("first pass"));
-        assert!(ml_test_score_band(3.0).contains("reasonably"));
-        assert!(ml_test_score_band(5.0).contains("mission-critical"));
-        assert!(ml_test_score_band(5.5).contains("exceptional"));
-    }
-}
+mod tests;

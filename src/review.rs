@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod date;
+mod fields;
 pub mod init;
 pub mod parse;
 pub mod signoff;
