@@ -188,9 +188,15 @@ pub struct Entry {
 /// Fields of an answer entry, for did-you-mean.
 pub const ENTRY_KEYS: &[&str] = &["answer", "elaboration", "evidence", "implementation"];
 /// Top-level fields, for did-you-mean.
-pub const FILE_KEYS: &[&str] = &["checklist", "project", "answers"];
+pub const FILE_KEYS: &[&str] = &["checklist", "project", "assessed-by", "date", "answers"];
 /// Fields of `project:`.
 pub const PROJECT_KEYS: &[&str] = &["name", "owner", "description", "version", "contact"];
+
+/// A key a team adds for its own use (`x-jira-epic:`): accepted and ignored anywhere in
+/// an answer or review file.
+pub fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
+}
 
 fn set_once(slot: &mut Option<Raw>, value: Raw, key: &str, duplicates: &mut Vec<String>) {
     if slot.is_some() {
@@ -217,6 +223,8 @@ impl<'de> Visitor<'de> for EntryVisitor {
                 "elaboration" => &mut entry.elaboration,
                 "evidence" => &mut entry.evidence,
                 "implementation" => &mut entry.implementation,
+                // A team's own fields (`x-owner:`) are theirs: accepted and ignored.
+                _ if is_extension(&key) => continue,
                 _ => {
                     entry.unknown.push(key);
                     continue;
@@ -300,6 +308,9 @@ pub struct AnswerFile {
     pub checklist: Option<Raw>,
     pub project: Option<Raw>,
     pub answers: AnswerMap,
+    /// Who answered, and when (`assessed-by:`, `date:`): both optional.
+    pub assessed_by: Option<Raw>,
+    pub date: Option<Raw>,
     pub unknown: Vec<String>,
     pub duplicates: Vec<String>,
     /// Set when the document is not a mapping; holds what it was.
@@ -327,6 +338,14 @@ impl<'de> Visitor<'de> for FileVisitor {
                     let value = map.next_value::<Raw>()?;
                     set_once(&mut file.project, value, &key, &mut file.duplicates);
                 }
+                "assessed-by" => {
+                    let value = map.next_value::<Raw>()?;
+                    set_once(&mut file.assessed_by, value, &key, &mut file.duplicates);
+                }
+                "date" => {
+                    let value = map.next_value::<Raw>()?;
+                    set_once(&mut file.date, value, &key, &mut file.duplicates);
+                }
                 "answers" => {
                     let value = map.next_value::<AnswerMap>()?;
                     if seen_answers {
@@ -338,7 +357,9 @@ impl<'de> Visitor<'de> for FileVisitor {
                 }
                 _ => {
                     map.next_value::<de::IgnoredAny>()?;
-                    file.unknown.push(key);
+                    if !is_extension(&key) {
+                        file.unknown.push(key);
+                    }
                 }
             }
         }

@@ -18,6 +18,10 @@ use crate::yaml::{self, Seg};
 
 mod obligation;
 
+mod accept;
+
+pub use accept::AcceptedFinding;
+
 /// Version of the JSON serialization; bumped on any incompatible change.
 /// Version 2: the question definitions in `questions` spell `na_allowed` and
 /// `min_elaboration` in snake_case like every other key (they were dashed in 1).
@@ -126,6 +130,9 @@ pub struct SectionSummary<'c> {
     /// N answers the question's obligation lets stand (see [`Question::deviation_allowed`]).
     #[serde(skip_serializing_if = "is_zero")]
     pub deviations: usize,
+    /// Questions a draft leaves open (`--draft`); absent from complete assessments.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unanswered: usize,
     pub findings: BySeverity,
     pub rating: Rating,
     /// 0 to 100; `None` when every question is NA.
@@ -181,6 +188,9 @@ pub struct Totals {
     pub na: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub deviations: usize,
+    /// Questions a draft leaves open (`--draft`); absent from complete assessments.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unanswered: usize,
     pub findings: BySeverity,
 }
 
@@ -195,6 +205,14 @@ pub struct Assessment<'c> {
     pub schema_version: u32,
     pub tool: Tool,
     pub date: String,
+    /// Who answered and when, as the answer file says (`assessed-by:`, `date:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_on: Option<String>,
+    /// A draft (`--draft`): the ids of the questions still open, in checklist order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Vec<&'c str>>,
     pub project: Project,
     pub checklist: ChecklistInfo<'c>,
     pub inputs: Vec<Input>,
@@ -207,6 +225,15 @@ pub struct Assessment<'c> {
     /// rating.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deviations: Vec<Finding<'c>>,
+    /// With a review: the rating of every finding, accepted ones included (`rating` is
+    /// the residual risk, of the open findings), and the accepted findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_before_acceptance: Option<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Vec<AcceptedFinding<'c>>>,
+    /// The review applied (`--review`), as [`crate::review::apply`] describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<Box<crate::review::apply::ReviewOutcome>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_test_score: Option<MlTestScore>,
     pub warnings: Vec<Diagnostic>,
@@ -275,7 +302,7 @@ pub fn answer_keys<S: std::hash::BuildHasher>(
 /// Credit a question earns towards readiness, out of its weight.
 fn credit(answer: AnswerValue, has_finding: bool, weight: f64) -> Option<f64> {
     match answer {
-        AnswerValue::NA => None,
+        AnswerValue::NA | AnswerValue::Unanswered => None,
         AnswerValue::N => Some(0.0),
         AnswerValue::Y if has_finding => Some(weight / 2.0),
         AnswerValue::Y => Some(weight),
@@ -314,7 +341,17 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
 
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
 /// checklist order, then rule id.
-pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
+pub fn assess(inputs: Inputs<'_>) -> Assessment<'_> {
+    assess_with(inputs, None)
+}
+
+/// [`assess`] with a reviewer's accepted risks: a finding that an acceptance in force
+/// covers leaves the open findings (and the residual rating, scores and gates) for
+/// `accepted`. An acceptance past its expiry (the assessment's date) covers nothing.
+pub fn assess_with<'c>(
+    inputs: Inputs<'c>,
+    acceptances: Option<&[crate::review::Acceptance]>,
+) -> Assessment<'c> {
     let Inputs {
         checklist,
         rules,
@@ -342,6 +379,8 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         .evaluate(by_ordinal)
         .into_iter()
         .filter(|rule| by_ordinal[rule.anchor.ordinal].not_applicable.is_none())
+        // A draft's unanswered question has no answer for a rule to judge.
+        .filter(|rule| by_ordinal[rule.anchor.ordinal].answer != AnswerValue::Unanswered)
         .partition(|rule| {
             !(deviation[rule.anchor.ordinal]
                 && obligation::answer_only(&rule.condition, rule.anchor.ordinal))
@@ -353,6 +392,14 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             .then(a.anchor.ordinal.cmp(&b.anchor.ordinal))
             .then(a.id.cmp(&b.id))
     });
+    let (rating_before_acceptance, accepted_rules) = match acceptances {
+        Some(acceptances) => {
+            let split = accept::split(fired, acceptances, checklist, &date);
+            fired = split.open;
+            (Some(split.rating_before), split.accepted)
+        }
+        None => (None, Vec::new()),
+    };
     let mut per_question = vec![0_usize; by_ordinal.len()];
     for rule in &fired {
         per_question[rule.anchor.ordinal] += 1;
@@ -362,7 +409,11 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         None => locate_answers(
             answers,
             checklist,
-            fired.iter().chain(&deviations).map(|r| r.anchor),
+            fired
+                .iter()
+                .chain(&deviations)
+                .chain(accepted_rules.iter().map(|(r, _)| r))
+                .map(|r| r.anchor),
         ),
     };
     let finding_of = |rule: &&'c crate::rules::Rule| -> Finding<'c> {
@@ -391,6 +442,15 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     };
     let findings: Vec<Finding<'c>> = fired.iter().map(finding_of).collect();
     let deviations: Vec<Finding<'c>> = deviations.iter().map(finding_of).collect();
+    let accepted = acceptances.map(|_| {
+        accepted_rules
+            .iter()
+            .map(|(rule, acceptance)| AcceptedFinding {
+                finding: finding_of(rule),
+                acceptance: *acceptance,
+            })
+            .collect()
+    });
 
     let mut sections = Vec::with_capacity(checklist.sections.len());
     let mut questions = Vec::with_capacity(by_ordinal.len());
@@ -402,6 +462,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         n: 0,
         na: 0,
         deviations: 0,
+        unanswered: 0,
         findings: BySeverity::default(),
     };
     let mut section_findings = vec![BySeverity::default(); checklist.sections.len()];
@@ -457,6 +518,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             n: 0,
             na: 0,
             deviations: 0,
+            unanswered: 0,
             findings: section_findings[si],
             rating: section_rating_counts[si].rating(),
             score: None,
@@ -470,6 +532,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 AnswerValue::Y => summary.y += 1,
                 AnswerValue::N => summary.n += 1,
                 AnswerValue::NA => summary.na += 1,
+                AnswerValue::Unanswered => summary.unanswered += 1,
             }
             summary.deviations += usize::from(result.deviation);
             let weight = f64::from(result.question.severity.weight());
@@ -485,6 +548,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals.n += summary.n;
         totals.na += summary.na;
         totals.deviations += summary.deviations;
+        totals.unanswered += summary.unanswered;
         total_credit += credit_sum;
         total_weight += weight_sum;
         summary.score = (weight_sum > 0.0).then(|| round1(100.0 * credit_sum / weight_sum));
@@ -531,6 +595,9 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             name: "airisk",
             version: env!("CARGO_PKG_VERSION"),
         },
+        assessed_by: responses.assessed_by.clone(),
+        assessed_on: responses.assessed_on.clone(),
+        draft: None,
         date,
         project: responses.project.clone(),
         checklist: ChecklistInfo {
@@ -552,6 +619,9 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         sections,
         findings,
         deviations,
+        rating_before_acceptance,
+        accepted,
+        review: None,
         ml_test_score,
         warnings,
         questions,

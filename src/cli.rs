@@ -102,14 +102,16 @@ pub enum Command {
     )]
     Migrate(MigrateArgs),
 
-    /// Print a JSON Schema: for editors (answer or checklist files), or of the JSON output.
+    /// Print a JSON Schema: answer, checklist or review files, or the JSON output.
     #[command(
-        after_help = "Examples:\n  airisk schema answers --checklist ai-risk-control > airisk.schema.json\n  airisk schema output > airisk-output.schema.json"
+        after_help = "Examples:\n  airisk schema answers --checklist ai-risk-control > airisk.schema.json\n  airisk schema output > airisk-output.schema.json\n  airisk schema review > airisk-review.schema.json"
     )]
     Schema(SchemaArgs),
 
     /// Compare two assessments of the same project.
-    #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
+    #[command(
+        after_help = "Examples:\n  airisk diff airisk-round1.yaml airisk-round2.yaml\n  airisk diff previous-assessment.json airisk.yaml --format markdown --fail-on-new high"
+    )]
     Diff(DiffArgs),
 
     /// Print the effective settings and where each came from (airisk.toml or defaults).
@@ -117,6 +119,12 @@ pub enum Command {
         after_help = "Examples:\n  airisk config\n  airisk config --format json\n  airisk --config ci/airisk.toml config"
     )]
     Config(ConfigArgs),
+    /// A reviewer's file beside the answers: scaffold it, sign the answers off.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  airisk review init airisk.yaml -o airisk-review.yaml\n  airisk review sign airisk-review.yaml --by \"Dana Reviewer\"\n  airisk assess airisk.yaml --review airisk-review.yaml"
+    )]
+    Review(ReviewCommand),
 
     /// Print shell completions.
     #[command(after_help = "Example:\n  airisk completions bash > /etc/bash_completion.d/airisk")]
@@ -244,6 +252,58 @@ pub struct AssessArgs {
     /// CI formats and the reports keep them all.
     #[arg(long, value_name = "N")]
     pub top: Option<std::num::NonZeroUsize>,
+    #[command(flatten)]
+    pub review: ReviewOpts,
+}
+
+// Drafts and reviews, shared by assess and report (a plain comment, as for ChecklistArg).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReviewOpts {
+    /// Work on an incomplete answer file: missing answers and empty or placeholder
+    /// elaborations are shown as unanswered; the rating is provisional.
+    #[arg(long)]
+    pub draft: bool,
+    /// The reviewer's file (notes, accepted risks, decision, sign-off; see docs/review.md).
+    #[arg(long, value_name = "REVIEW")]
+    pub review: Option<PathBuf>,
+    /// Apply no accepted risk of the review (for audits): every finding stays open.
+    #[arg(long, requires = "review")]
+    pub ignore_acceptances: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Write a review file for an answer file (standard output by default).
+    Init(ReviewInitArgs),
+    /// Record the sign-off in a review file: who, when, and the hashes of the answers.
+    Sign(ReviewSignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewInitArgs {
+    /// The answer file to review.
+    #[arg(value_name = "ANSWERS")]
+    pub answers: PathBuf,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Write to this file instead of standard output (refused if it exists).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewSignArgs {
+    /// The review file; its `answers:` names the answer file signed off.
+    #[arg(value_name = "REVIEW")]
+    pub review: PathBuf,
+    /// Who signs off.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    #[command(flatten)]
+    pub checklist: ChecklistArg,
+    /// Extra rules files of the assessment, so accepted risks may name their rules.
+    #[arg(long = "rules", short = 'r', value_name = "R")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// A gate: a severity, or `none` for no gate.
@@ -369,6 +429,8 @@ pub struct ReportArgs {
     /// 60,000 characters (a GitHub comment), saying what was left out.
     #[arg(long, conflicts_with = "template")]
     pub summary: bool,
+    #[command(flatten)]
+    pub review: ReviewOpts,
 }
 
 #[derive(Debug, Args)]
@@ -394,15 +456,18 @@ pub struct SchemaArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier answer file.
+    /// The earlier round: an answer file, or the JSON of `airisk assess --format json`.
     pub old: PathBuf,
-    /// The later answer file.
+    /// The later round: an answer file, or the JSON of `airisk assess --format json`.
     pub new: PathBuf,
     #[command(flatten)]
     pub checklist: ChecklistArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format (markdown: a pull-request comment of at most 65,000 characters).
+    #[arg(long, value_enum, default_value_t = crate::diff::DiffFormat::Table)]
+    pub format: crate::diff::DiffFormat,
+    /// Exit 1 when a finding at or above LEVEL is new since OLD (the baseline gate).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on_new: Option<Severity>,
 }
 
 #[derive(Debug, Args)]

@@ -206,18 +206,22 @@ pub fn check(prepared: &Prepared) -> (Vec<Diagnostic>, Option<Responses>) {
 
 /// [`check`] for an assessment: when there are diagnostics to place, the answer keys that
 /// findings point at are found in the same pass over the file.
+/// With `draft`, open questions become unanswered responses (see
+/// [`validate::validate_as`]).
 pub fn check_for_assessment(
     prepared: &Prepared,
+    draft: bool,
 ) -> (
     Vec<Diagnostic>,
     Option<Responses>,
     Option<assess::AnswerKeys>,
 ) {
-    let (mut diagnostics, responses) = validate::validate(
+    let (mut diagnostics, responses) = validate::validate_as(
         &prepared.file,
         &prepared.checklist,
         &prepared.named,
         prepared.source.base_dir(),
+        draft,
     );
     diagnostics.extend(validate::comments_in_elaborations(
         &prepared.source.text,
@@ -306,17 +310,28 @@ impl Evaluated {
 
 /// Runs the rules and rates the risk.
 pub fn assess(e: &Evaluated) -> Result<Assessment<'_>> {
+    assess_with(e, None)
+}
+
+/// [`assess`] with a reviewer's accepted risks (see [`assess::assess_with`]).
+pub fn assess_with<'e>(
+    e: &'e Evaluated,
+    acceptances: Option<&[crate::review::Acceptance]>,
+) -> Result<Assessment<'e>> {
     let rules = e.ruleset.as_ref().unwrap_or(&e.prepared.rules);
     rules::budget::work(rules, &e.responses.by_ordinal)
         .map_err(|m| anyhow::anyhow!("{}: {m}", e.prepared.source.name))?;
-    Ok(assess::assess(assess::Inputs {
-        checklist: &e.prepared.checklist,
-        rules,
-        responses: &e.responses,
-        answers: &e.prepared.source,
-        rules_files: &e.rules_files,
-        warnings: e.warnings.clone(),
-        date: assess::assessment_date()?,
-        answer_keys: e.answer_keys.as_ref(),
-    }))
+    Ok(assess::assess_with(
+        assess::Inputs {
+            checklist: &e.prepared.checklist,
+            rules,
+            responses: &e.responses,
+            answers: &e.prepared.source,
+            rules_files: &e.rules_files,
+            warnings: e.warnings.clone(),
+            date: assess::assessment_date()?,
+            answer_keys: e.answer_keys.as_ref(),
+        },
+        acceptances,
+    ))
 }

@@ -88,6 +88,8 @@ fn bit(answer: AnswerValue) -> u8 {
         AnswerValue::Y => 1,
         AnswerValue::N => 2,
         AnswerValue::NA => 4,
+        // No condition names it: a draft's open question fires no rule on its answer.
+        AnswerValue::Unanswered => 0,
     }
 }
 

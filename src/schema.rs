@@ -15,11 +15,14 @@ pub enum SchemaKind {
     Checklist,
     /// The output of `assess --format json`.
     Output,
+    /// A reviewer's file (`--review`).
+    Review,
 }
 
 const ANSWERS: &str = include_str!("../schemas/answers.schema.json");
 const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");
 const OUTPUT: &str = include_str!("../schemas/output.schema.json");
+const REVIEW: &str = include_str!("../schemas/review.schema.json");
 
 /// The schema as a value.
 pub fn value(kind: SchemaKind) -> Result<Value> {
@@ -27,6 +30,7 @@ pub fn value(kind: SchemaKind) -> Result<Value> {
         SchemaKind::Answers => ANSWERS,
         SchemaKind::Checklist => CHECKLIST,
         SchemaKind::Output => OUTPUT,
+        SchemaKind::Review => REVIEW,
     };
     Ok(serde_json::from_str(text)?)
 }
@@ -127,6 +131,11 @@ mod tests {
         let checklist: serde_json::Value =
             serde_json::from_str(&schema(SchemaKind::Checklist).unwrap()).unwrap();
         assert!(checklist["properties"].get("sections").is_some());
+        let review: serde_json::Value =
+            serde_json::from_str(&schema(SchemaKind::Review).unwrap()).unwrap();
+        for key in crate::review::REVIEW_KEYS {
+            assert!(review["properties"].get(key).is_some(), "{key}");
+        }
     }
 
     #[test]

@@ -41,6 +41,39 @@ fn answer_file_diagnostics() {
     });
 }
 
+/// A review file (`tests/fixtures/review/*.review.yaml`) through `assess --review`, over
+/// the answer file beside it: its errors stop the run (exit 2), its warnings do not.
+fn review_diagnostics_of(path: &Path) -> String {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let relative = path.strip_prefix(&fixtures).expect("a fixture");
+    let r = run(airisk()
+        .current_dir(&fixtures)
+        .args([
+            "assess",
+            "review/answers.yaml",
+            "--fail-on",
+            "none",
+            "--color",
+            "never",
+            "--review",
+        ])
+        .arg(relative));
+    format!(
+        "$ airisk assess review/answers.yaml --fail-on none --review {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        relative.display(),
+        r.code,
+        r.stdout,
+        r.stderr
+    )
+}
+
+#[test]
+fn review_file_diagnostics() {
+    insta::glob!("fixtures/review/*.review.yaml", |path| {
+        insta::assert_snapshot!(review_diagnostics_of(path));
+    });
+}
+
 #[test]
 fn checklist_diagnostics() {
     insta::glob!("fixtures/lint/*.yaml", |path| {

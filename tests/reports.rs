@@ -64,6 +64,58 @@ fn committed_example_reports_are_current() {
     );
 }
 
+/// The review loop's example (examples/review-loop): round 1 as a draft, round 2 signed
+/// off, both with the reviewer's file. Arguments as docs/review.md shows them.
+const REVIEW_ROUNDS: &[(&str, &[&str])] = &[
+    (
+        "round-1",
+        &["--draft", "--review", "examples/review-loop/review.yaml"],
+    ),
+    ("round-2", &["--review", "examples/review-loop/review.yaml"]),
+];
+
+fn render_round(round: &str, extra: &[&str], format: &str) -> String {
+    let r = run(airisk()
+        .current_dir(root())
+        .arg("report")
+        .arg(format!("examples/review-loop/{round}.yaml"))
+        .args(extra)
+        .args(["--format", format]));
+    assert_eq!(r.code, 0, "{round}: {}", r.stderr);
+    r.stdout
+}
+
+#[test]
+fn committed_review_loop_reports_are_current() {
+    let update = std::env::var_os("AIRISK_UPDATE_REPORTS").is_some();
+    let mut stale = Vec::new();
+    for (round, extra) in REVIEW_ROUNDS {
+        for format in ["markdown", "html"] {
+            let text = render_round(round, extra, format);
+            let path = root()
+                .join("examples/review-loop/reports")
+                .join(format!("{round}.{}", extension(format)));
+            if update {
+                std::fs::write(&path, &text).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date: {stale:?}\nregenerate with: AIRISK_UPDATE_REPORTS=1 cargo test --test reports committed"
+    );
+    let round2 = render_round("round-2", REVIEW_ROUNDS[1].1, "markdown");
+    assert!(round2.starts_with("# FINAL – "), "round 2 is signed off");
+    assert!(round2.contains("## Accepted risks"));
+    assert!(round2.contains("model-hyperparameter-sensitivity-no: expired on 2023-10-31"));
+    assert!(round2.contains("mon-drift-no on mon-drift: matches no finding"));
+    let round1 = render_round("round-1", REVIEW_ROUNDS[0].1, "markdown");
+    assert!(round1.starts_with("# DRAFT – "), "round 1 is a draft");
+    assert!(round1.contains("changed since: mon-drift, mon-alerting, mon-end-of-life"));
+}
+
 #[test]
 fn example_reports_match_snapshots() {
     for name in EXAMPLES {
@@ -823,6 +875,11 @@ fn reports_are_valid_html5() {
     for name in EXAMPLES {
         let path = dir.path().join(format!("{name}.html"));
         std::fs::write(&path, render(&format!("examples/{name}.yaml"), "html")).unwrap();
+        files.push(path);
+    }
+    for (round, extra) in REVIEW_ROUNDS {
+        let path = dir.path().join(format!("{round}.html"));
+        std::fs::write(&path, render_round(round, extra, "html")).unwrap();
         files.push(path);
     }
     let mut hostile_dirs = Vec::new();

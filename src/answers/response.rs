@@ -12,6 +12,9 @@ pub enum AnswerValue {
     Y,
     N,
     NA,
+    /// Not answered yet: only in a draft (`--draft`), never written in a file.
+    #[serde(rename = "unanswered", skip_deserializing)]
+    Unanswered,
 }
 
 impl AnswerValue {
@@ -20,6 +23,7 @@ impl AnswerValue {
             AnswerValue::Y => "Y",
             AnswerValue::N => "N",
             AnswerValue::NA => "NA",
+            AnswerValue::Unanswered => "unanswered",
         }
     }
 }
@@ -64,6 +68,9 @@ pub struct Project {
 #[derive(Debug, Clone)]
 pub struct Responses {
     pub project: Project,
+    /// Who answered (`assessed-by:`) and the date of the assessment (`date:`), if given.
+    pub assessed_by: Option<String>,
+    pub assessed_on: Option<String>,
     pub by_ordinal: Vec<Response>,
 }
 

@@ -5,14 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Ctx, evaluate};
+use super::{Ctx, evaluate, review};
 use crate::assess::{Assessment, Rating};
 use crate::checklist::Severity;
 use crate::cli::{AssessArgs, AssessFormat, OutputFormat, OutputSpec};
 use crate::diag;
 use crate::exit;
 use crate::output;
-use crate::pipeline;
 use crate::report::ReportFormat;
 use crate::term::Layout;
 
@@ -20,11 +19,18 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
     // Usage mistakes in --output stop the run before any work, and before any file is
     // written: a run writes all of its outputs or none.
     check_targets(&args.outputs)?;
-    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, ctx)? {
+    let evaluated = match evaluate(
+        &args.file,
+        &args.checklist.checklists,
+        &args.rules,
+        args.review.draft,
+        ctx,
+    )? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let assessment = pipeline::assess(&evaluated)?;
+    let reviewed = review::assess(&evaluated, &args.review, ctx)?;
+    let assessment = &reviewed.assessment;
     let fail_on = args.fail_on.threshold();
     let top = args.top.map(std::num::NonZeroUsize::get);
     // JSON carries the warnings, GitHub makes them annotations; elsewhere they go to stderr.
@@ -33,35 +39,45 @@ pub fn run(args: &AssessArgs, ctx: &Ctx) -> Result<u8> {
         && !matches!(args.format, AssessFormat::Json | AssessFormat::Github)
     {
         output::stderr(&diag::render_text(
-            &[&evaluated.prepared.source],
+            &reviewed.sources(&evaluated),
             &assessment.warnings,
             ctx.color_err,
         ));
     }
     // Everything is written before the exit status is decided, so that a failing gate
     // still leaves its reports.
-    let inputs = evaluated.input_paths(&args.rules);
+    let mut inputs = evaluated.input_paths(&args.rules);
+    inputs.extend(args.review.review.iter().cloned());
     for spec in &args.outputs {
-        write_output(spec, &assessment, fail_on, &inputs, top)?;
+        write_output(spec, assessment, fail_on, &inputs, top)?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         // The summary is a courtesy of the runner: failing to add to it is not a reason
         // to fail the gate, but is said.
-        if let Err(err) = crate::ci::summary::append(&PathBuf::from(path), &assessment) {
+        if let Err(err) = crate::ci::summary::append(&PathBuf::from(path), assessment) {
             output::stderr(&format!("warning: {err:#}\n"));
         }
     }
     if !args.quiet {
-        let text = render(args.format.into(), &assessment, fail_on, ctx.tables, top)?;
+        let mut text = render(args.format.into(), assessment, fail_on, ctx.tables, top)?;
+        if args.format == AssessFormat::Table {
+            text.push_str(&review::terminal(assessment));
+        }
         // A reader that closes the pipe early does not turn a failing gate into a success.
         output::unless_closed(output::stdout(&text))?;
     }
-    Ok(gate(args, &assessment, fail_on))
+    Ok(gate(args, assessment, fail_on))
 }
 
 /// The exit status: findings against `--fail-on`, the rating against `--fail-on-rating`.
 fn gate(args: &AssessArgs, assessment: &Assessment<'_>, fail_on: Option<Severity>) -> u8 {
     let mut status = exit::SUCCESS;
+    if fail_on.is_some()
+        && let Some(reason) = review::draft_gate(assessment, args.fail_on.as_str())
+    {
+        output::stderr(&reason);
+        status = exit::FAILURE;
+    }
     if let Some(level) = fail_on {
         let failing = assessment
             .findings

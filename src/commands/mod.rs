@@ -25,6 +25,7 @@ mod lint;
 mod man;
 mod migrate;
 mod report;
+mod review;
 mod sandbox;
 mod schema;
 mod show;
@@ -56,6 +57,7 @@ pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
         Command::Schema(args) => schema::run(args, &ctx),
         Command::Diff(args) => diff::run(args, &ctx),
         Command::Config(args) => config::show(args, &settings),
+        Command::Review(command) => review::run(command, &ctx),
         Command::Completions(args) => {
             let mut buffer = Vec::new();
             clap_complete::generate(
@@ -121,6 +123,7 @@ fn evaluate(
     file: &Path,
     overrides: &[String],
     rules_paths: &[PathBuf],
+    draft: bool,
     ctx: &Ctx,
 ) -> Result<Result<Evaluated, u8>> {
     let prepared = match pipeline::prepare(file, overrides, &ChecklistCache::default()) {
@@ -132,7 +135,7 @@ fn evaluate(
             return Ok(Err(exit::ERROR));
         }
     };
-    let (diagnostics, responses, answer_keys) = pipeline::check_for_assessment(&prepared);
+    let (diagnostics, responses, answer_keys) = pipeline::check_for_assessment(&prepared, draft);
     let Some(responses) = responses else {
         output::stderr(&diag::render_text(
             &[&prepared.source],
@@ -141,6 +144,9 @@ fn evaluate(
         ));
         output::stderr(&summary_line(&prepared.source.name, &diagnostics));
         output::stderr("error: the answers are invalid; fix them before assessing\n");
+        if !draft {
+            output::stderr(&review::progress_hint(&prepared.checklist, &diagnostics));
+        }
         return Ok(Err(exit::FAILURE));
     };
     // The responses hold everything needed from now on; the parsed file is as large

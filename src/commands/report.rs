@@ -2,12 +2,11 @@
 
 use anyhow::{Context, Result};
 
-use super::{Ctx, evaluate, sandbox};
+use super::{Ctx, evaluate, review, sandbox};
 use crate::assess;
 use crate::cli::ReportArgs;
 use crate::exit;
 use crate::output;
-use crate::pipeline;
 use crate::source::SourceFile;
 
 pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
@@ -21,11 +20,35 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
         Some(path) => Some(SourceFile::read(path)?),
         None => None,
     };
-    let evaluated = match evaluate(&args.file, &args.checklist.checklists, &args.rules, ctx)? {
+    let evaluated = match evaluate(
+        &args.file,
+        &args.checklist.checklists,
+        &args.rules,
+        args.review.draft,
+        ctx,
+    )? {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let mut assessment = pipeline::assess(&evaluated)?;
+    let reviewed = review::assess(&evaluated, &args.review, ctx)?;
+    if let Some(source) = &reviewed.review_source {
+        // The review's warnings (an expired acceptance, a stale sign-off) are news to
+        // whoever makes the report; the answers' own are in the report.
+        let review_only: Vec<_> = reviewed
+            .assessment
+            .warnings
+            .iter()
+            .filter(|d| d.file == source.name)
+            .cloned()
+            .collect();
+        // Only the review file is shown: an excerpt of the answers is not needed here.
+        output::stderr(&crate::diag::render_text(
+            &[source],
+            &review_only,
+            ctx.color_err,
+        ));
+    }
+    let mut assessment = reviewed.assessment;
     if let Some(template) = &template {
         assessment.inputs.push(assess::Input {
             role: "template",
@@ -54,6 +77,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<u8> {
     if let Some(path) = args.output.as_deref().filter(|p| !output::is_stdout(p)) {
         let mut inputs = evaluated.input_paths(&args.rules);
         inputs.extend(args.template.iter().cloned());
+        inputs.extend(args.review.review.iter().cloned());
         let written = if template.is_some() {
             // Whole before the file is made: a user template that runs out of memory
             // ends its process at once, which must leave no temporary file behind.

@@ -15,7 +15,7 @@ pub fn run(args: &SchemaArgs, ctx: &super::Ctx) -> Result<u8> {
             // Question texts come from the checklist: JSON-escaped like all JSON output.
             crate::escape::json_pretty(&crate::schema::answers_for(&checklist)?)?
         }
-        (SchemaKind::Checklist | SchemaKind::Output, false) => {
+        (SchemaKind::Checklist | SchemaKind::Output | SchemaKind::Review, false) => {
             bail!("--checklist applies to `airisk schema answers` only")
         }
     };

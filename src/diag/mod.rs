@@ -90,6 +90,13 @@ codes! {
     RedundantSetting = "redundant-setting": "A per-question setting that repeats the checklist's `defaults:`.",
     InvalidCondition = "invalid-condition": "An `applies-if` that names an unknown question or forms a cycle.",
     NotApplicable = "not-applicable": "An answer to a question whose `applies-if` does not hold; it is not used.",
+    InvalidDate = "invalid-date": "A date that is not a real calendar date written YYYY-MM-DD.",
+    UnknownRule = "unknown-rule": "A review file names a rule that the checklist and rules files do not have.",
+    ProjectMismatch = "project-mismatch": "A review file written for another project than the answer file's.",
+    ExpiredAcceptance = "expired-acceptance": "An accepted risk past its expiry date: the finding is open again.",
+    StaleAcceptance = "stale-acceptance": "An accepted risk that matches no finding.",
+    LongAcceptance = "long-acceptance": "An accepted risk that expires more than a year after the review.",
+    SignOffStale = "sign-off-stale": "The answers or the checklist changed since the review was signed off.",
 }
 
 /// Which part of a mapping entry a diagnostic points at.

@@ -113,6 +113,7 @@ pub(super) fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Pro
             "description" => Some(&mut project.description),
             "version" => Some(&mut project.version),
             "contact" => Some(&mut project.contact),
+            _ if crate::answers::is_extension(key) => continue,
             _ => {
                 out.push(unknown_key(
                     key,
@@ -164,4 +165,44 @@ pub(super) fn check_project(raw: Option<&Raw>, out: &mut Vec<Diagnostic>) -> Pro
         );
     }
     project
+}
+
+/// `assessed-by:` (text) and `date:` (YYYY-MM-DD) of the assessment, both optional.
+pub(super) fn check_meta(
+    file: &AnswerFile,
+    out: &mut Vec<Diagnostic>,
+) -> (Option<String>, Option<String>) {
+    let assessed_by = match &file.assessed_by {
+        None | Some(Raw::Null) => None,
+        Some(Raw::Str(s)) if first_control(s).is_none() => Some(s.trim().to_owned()),
+        Some(other) => {
+            out.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!(
+                        "`assessed-by` must be one line of text, not {}",
+                        other.describe()
+                    ),
+                )
+                .at(path!["assessed-by"])
+                .help("name who answered: `assessed-by: Fraud ML team`"),
+            );
+            None
+        }
+    };
+    let date = match &file.date {
+        None | Some(Raw::Null) => None,
+        Some(raw) => match crate::review::date::parse_raw(raw) {
+            Ok(date) => Some(date.to_string()),
+            Err(message) => {
+                out.push(
+                    Diagnostic::error(Code::InvalidDate, format!("`date`: {message}"))
+                        .at(path!["date"])
+                        .help("write the date of the assessment as `date: 2024-03-01`"),
+                );
+                None
+            }
+        },
+    };
+    (assessed_by, date)
 }

@@ -23,7 +23,7 @@ mod quality;
 pub use comments::{comments_in_elaborations, syntax_hint};
 pub use entry::parse_answer;
 use entry::{MAX_QUOTED, Target, check_entry, truncate};
-use fields::{check_checklist_field, check_project};
+use fields::{check_checklist_field, check_meta, check_project};
 
 /// The checklists an answer file names in `checklist:` (absent: none).
 pub fn named_checklists(file: &AnswerFile) -> Result<Vec<Spec>, Box<Diagnostic>> {
@@ -95,6 +95,39 @@ pub fn validate(
     named: &[Spec],
     base: Option<&Path>,
 ) -> (Vec<Diagnostic>, Option<Responses>) {
+    validate_as(file, checklist, named, base, false)
+}
+
+/// What a draft leaves open: a question not answered, or answered without a real
+/// elaboration (missing, empty or a placeholder).
+pub const DRAFT_CODES: &[Code] = &[
+    Code::Unanswered,
+    Code::MissingElaboration,
+    Code::PlaceholderElaboration,
+];
+
+/// The questions (by ordinal) that `diagnostics` say are still open, as a draft sees them.
+pub fn open_questions(checklist: &Checklist, diagnostics: &[Diagnostic]) -> Vec<usize> {
+    let mut open: Vec<usize> = diagnostics
+        .iter()
+        .filter(|d| DRAFT_CODES.contains(&d.code))
+        .filter_map(|d| checklist.lookup(d.question.as_deref()?))
+        .map(|qref| qref.ordinal)
+        .collect();
+    open.sort_unstable();
+    open.dedup();
+    open
+}
+
+/// [`validate`]; with `draft`, the open questions ([`DRAFT_CODES`]) are no errors but
+/// [`crate::answers::AnswerValue::Unanswered`] responses. Every other error still stops.
+pub fn validate_as(
+    file: &AnswerFile,
+    checklist: &Checklist,
+    named: &[Spec],
+    base: Option<&Path>,
+    draft: bool,
+) -> (Vec<Diagnostic>, Option<Responses>) {
     let mut out = Vec::new();
     if let Some(raw) = &file.not_a_map {
         out.push(
@@ -130,6 +163,7 @@ pub fn validate(
     }
     check_checklist_field(file, checklist, named, &mut out);
     let project = check_project(file.project.as_ref(), &mut out);
+    let (assessed_by, assessed_on) = check_meta(file, &mut out);
 
     let mut slots: Vec<Option<Response>> = vec![None; checklist.question_count()];
     let entries: &[(String, Entry)] = match &file.answers {
@@ -169,6 +203,9 @@ pub fn validate(
     let mut typos: Vec<(usize, crate::checklist::QuestionRef)> = Vec::new();
     for (id, entry) in entries {
         let found = checklist.lookup(id);
+        if found.is_none() && crate::answers::is_extension(id) {
+            continue;
+        }
         let repeated = match found {
             Some(qref) => std::mem::replace(&mut answered[qref.ordinal], true),
             None => !unknown_seen.insert(id.as_str()),
@@ -262,12 +299,31 @@ pub fn validate(
         }
     }
     quality::check(checklist, &slots, &mut out);
+    if draft {
+        for ordinal in open_questions(checklist, &out) {
+            slots[ordinal] = Some(Response {
+                answer: crate::answers::AnswerValue::Unanswered,
+                elaboration: String::new(),
+                evidence: Vec::new(),
+                implementation: None,
+                not_applicable: None,
+            });
+        }
+        out.retain(|d| {
+            !(DRAFT_CODES.contains(&d.code)
+                && d.question
+                    .as_deref()
+                    .is_some_and(|q| checklist.lookup(q).is_some()))
+        });
+    }
     if out.iter().any(Diagnostic::is_error) {
         return (out, None);
     }
     let by_ordinal: Option<Vec<Response>> = slots.into_iter().collect();
     let responses = by_ordinal.map(|by_ordinal| Responses {
         project,
+        assessed_by,
+        assessed_on,
         by_ordinal,
     });
     (out, responses)
@@ -288,7 +344,13 @@ fn control_in_id(id: &str) -> Diagnostic {
     .help("retype the id; `airisk show` lists the checklist's ids")
 }
 
-fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
+/// A user's id or key as quoted in a message: cut short when long.
+pub fn truncate_id(text: &str) -> String {
+    truncate(text, MAX_QUOTED)
+}
+
+/// `unknown {place} key` with a did-you-mean among `known`.
+pub fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str) -> Diagnostic {
     let d = Diagnostic::error(
         Code::UnknownKey,
         format!("unknown {place} key `{}`", truncate(key, MAX_QUOTED)),
@@ -339,7 +401,7 @@ mod tests {
                     match y % 7 {
                         0 => "    answer: yes",
                         3 => {
-                            "    answer: Y\n    elaboration: not yet in place; it is planned for Q3 and on the roadmap.\n    x-elaboration: >-"
+                            "    answer: Y\n    elaboration: not yet in place; it is planned for Q3 and on the roadmap.\n    y-elaboration: >-"
                         }
                         _ => line,
                     }
@@ -347,7 +409,7 @@ mod tests {
                 "    answer: N" => {
                     n += 1;
                     if n % 3 == 0 {
-                        "    answer: NA\n    elaboration: something else entirely, written at length.\n    x-elaboration: >-"
+                        "    answer: NA\n    elaboration: something else entirely, written at length.\n    y-elaboration: >-"
                     } else {
                         line
                     }

@@ -242,7 +242,7 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
                             );
                         }
                     }
-                    AnswerValue::N => {}
+                    AnswerValue::N | AnswerValue::Unanswered => {}
                 }
                 Some(Checked {
                     id,
