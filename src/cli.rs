@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::checklist::Severity;
 use crate::diag::DiagFormat;
+use crate::diff::DiffFormat;
 use crate::report::{ListFormat, ReportFormat};
 use crate::schema::SchemaKind;
 
@@ -103,7 +104,9 @@ pub enum Command {
     Schema(SchemaArgs),
 
     /// Compare two assessments of the same project.
-    #[command(after_help = "Example:\n  airisk diff airisk-round1.yaml airisk-round2.yaml")]
+    #[command(
+        after_help = "Examples:\n  airisk diff airisk-round1.yaml airisk-round2.yaml\n  airisk diff round1-assessment.json airisk.yaml --format markdown > comment.md\n  airisk diff baseline.json airisk.yaml --fail-on-new high"
+    )]
     Diff(DiffArgs),
 
     /// Print the effective settings and where each came from (airisk.toml or defaults).
@@ -371,15 +374,19 @@ pub struct SchemaArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier answer file.
+    /// The earlier round: an answer file, or the JSON of `airisk assess --format json`.
     pub old: PathBuf,
-    /// The later answer file.
+    /// The later round: an answer file, or the JSON of `airisk assess --format json`.
     pub new: PathBuf,
     #[command(flatten)]
     pub checklist: ChecklistArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format; `markdown` is a pull-request comment under 65,000 characters.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 when a finding at or above LEVEL is new since OLD (by rule and question):
+    /// the baseline gate.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on_new: Option<Severity>,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! Reports: Markdown and HTML from minijinja templates, plus GitHub annotations and diffs.
+//! Reports: Markdown and HTML from minijinja templates, plus GitHub annotations.
 //!
 //! Templates are named by their output (`report.html.j2`, `report.md.j2`) so minijinja
 //! escapes HTML in HTML templates and nowhere else; Markdown gets its own escaping
@@ -27,7 +27,7 @@ pub enum ReportFormat {
     Html,
 }
 
-/// The formats of lists (`airisk checklists`, `airisk diff`).
+/// The formats of lists (`airisk checklists`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
     Table,
@@ -335,98 +335,6 @@ pub fn github_annotations(a: &Assessment<'_>) -> String {
         a.findings.len()
     );
     out
-}
-
-/// `airisk diff`: what changed between two assessments.
-pub fn diff(old: &Assessment<'_>, new: &Assessment<'_>, format: ListFormat) -> Result<String> {
-    use crate::escape::term_line;
-    use std::collections::{BTreeMap, BTreeSet};
-    let old_rules: BTreeSet<(&str, &str)> =
-        old.findings.iter().map(|f| (f.rule, f.question)).collect();
-    let new_rules: BTreeSet<(&str, &str)> =
-        new.findings.iter().map(|f| (f.rule, f.question)).collect();
-    let opened: Vec<_> = new
-        .findings
-        .iter()
-        .filter(|f| !old_rules.contains(&(f.rule, f.question)))
-        .collect();
-    let closed: Vec<_> = old
-        .findings
-        .iter()
-        .filter(|f| !new_rules.contains(&(f.rule, f.question)))
-        .collect();
-    let old_answers: BTreeMap<&str, &str> = old
-        .questions
-        .iter()
-        .map(|q| (q.id, q.response.answer.as_str()))
-        .collect();
-    let mut changed = Vec::new();
-    for q in &new.questions {
-        let now = q.response.answer.as_str();
-        match old_answers.get(q.id) {
-            Some(before) if *before != now => changed.push((q.id, (*before).to_owned(), now)),
-            None => changed.push((q.id, "-".to_owned(), now)),
-            _ => {}
-        }
-    }
-    if format == ListFormat::Json {
-        let value = serde_json::json!({
-            "schema_version": 1,
-            "rating": {"old": old.rating, "new": new.rating},
-            "readiness": {"old": old.readiness, "new": new.readiness},
-            "opened": opened,
-            "closed": closed,
-            "answers_changed": changed.iter().map(|(id, a, b)| serde_json::json!({"question": id, "old": a, "new": b})).collect::<Vec<_>>(),
-        });
-        return Ok(crate::escape::json_pretty(&value)?);
-    }
-    let mut out = String::new();
-    let readiness = |r: Option<f64>| r.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"));
-    let _ = writeln!(
-        out,
-        "Overall risk: {} -> {}",
-        old.rating.as_str(),
-        new.rating.as_str()
-    );
-    let _ = writeln!(
-        out,
-        "Readiness:    {} -> {}",
-        readiness(old.readiness),
-        readiness(new.readiness)
-    );
-    let _ = writeln!(out, "\nFindings closed ({}):", closed.len());
-    for f in &closed {
-        let _ = writeln!(
-            out,
-            "  - [{}] {} ({}): {}",
-            f.severity,
-            term_line(f.question),
-            term_line(f.rule),
-            term_line(&excerpt(f.finding, 100))
-        );
-    }
-    let _ = writeln!(out, "\nFindings opened ({}):", opened.len());
-    for f in &opened {
-        let _ = writeln!(
-            out,
-            "  + [{}] {} ({}): {}",
-            f.severity,
-            term_line(f.question),
-            term_line(f.rule),
-            term_line(&excerpt(f.finding, 100))
-        );
-    }
-    let _ = writeln!(out, "\nAnswers changed ({}):", changed.len());
-    for (id, before, after) in &changed {
-        let _ = writeln!(
-            out,
-            "  {}: {} -> {}",
-            term_line(id),
-            term_line(before),
-            term_line(after)
-        );
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
