@@ -20,8 +20,8 @@ use crate::source::SourceFile;
 mod render;
 mod words;
 
-pub use render::{markdown, table, MARKDOWN_LIMIT};
-pub use words::{Words, WordOp};
+pub use render::{MARKDOWN_LIMIT, markdown, table};
+pub use words::{WordOp, Words};
 
 /// Version of `diff --format json`. Version 2: findings in `opened` and `closed` lose
 /// `index` and `section_index` (positions in one side's lists, meaningless across two),
@@ -124,7 +124,9 @@ pub fn read_json_side(source: &SourceFile) -> Result<Option<Side>> {
         Ok(value) => value,
         // A YAML flow mapping is not JSON; a broken artefact of assess is.
         Err(err) if source.text.contains("\"schema_version\"") => {
-            bail!("{name} looks like the JSON output of `airisk assess` but is not valid JSON: {err}")
+            bail!(
+                "{name} looks like the JSON output of `airisk assess` but is not valid JSON: {err}"
+            )
         }
         Err(_) => return Ok(None),
     };
@@ -400,7 +402,11 @@ pub fn compare(old: &Named, new: &Named) -> Diff {
     }
 }
 
-fn answer_change(q: &SideQuestion, old: Option<AnswerValue>, new: Option<AnswerValue>) -> AnswerChange {
+fn answer_change(
+    q: &SideQuestion,
+    old: Option<AnswerValue>,
+    new: Option<AnswerValue>,
+) -> AnswerChange {
     AnswerChange {
         question: q.id.clone(),
         section: q.section.clone(),

@@ -212,7 +212,11 @@ pub(crate) fn severity_text(severity: Severity, color: bool) -> String {
 /// Text that was removed (red) or added (green), when colour is on; `text` is escaped.
 pub(crate) fn change_text(text: &str, added: bool, color: bool) -> String {
     if color {
-        let fg = if added { Color::DarkGreen } else { Color::DarkRed };
+        let fg = if added {
+            Color::DarkGreen
+        } else {
+            Color::DarkRed
+        };
         format!("{}{text}\x1b[0m", sgr(fg, false))
     } else {
         text.to_owned()

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{AnswerChange, Diff, ElaborationChange, EvidenceChange, SideFinding, SideKind, WordOp, Words};
+use super::{
+    AnswerChange, Diff, ElaborationChange, EvidenceChange, SideFinding, SideKind, WordOp, Words,
+};
 use crate::answers::AnswerValue;
 use crate::escape::{clip, term_line};
 use crate::one_line;
@@ -113,7 +115,12 @@ pub fn table(diff: &Diff, color: bool) -> String {
         diff.elaborations_changed.len()
     );
     for e in &diff.elaborations_changed {
-        let _ = writeln!(out, "  {}:\n    {}", field(&e.question), term_words(e, color));
+        let _ = writeln!(
+            out,
+            "  {}:\n    {}",
+            field(&e.question),
+            term_words(e, color)
+        );
     }
     let _ = writeln!(out, "\nEvidence changed ({}):", diff.evidence_changed.len());
     for e in &diff.evidence_changed {
@@ -175,10 +182,22 @@ fn term_words(e: &ElaborationChange, color: bool) -> String {
 fn md_run(text: &str, wrap: &str) -> String {
     let core = markdown_escape(text);
     if core.is_empty() {
-        return if text.is_empty() { String::new() } else { " ".to_owned() };
+        return if text.is_empty() {
+            String::new()
+        } else {
+            " ".to_owned()
+        };
     }
-    let lead = if text.starts_with(char::is_whitespace) { " " } else { "" };
-    let trail = if text.ends_with(char::is_whitespace) { " " } else { "" };
+    let lead = if text.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if text.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
     format!("{lead}{wrap}{core}{wrap}{trail}")
 }
 
@@ -227,7 +246,11 @@ fn md_evidence(e: &EvidenceChange) -> String {
     if !e.removed.is_empty() {
         parts.push(format!("removed {}", list(&e.removed)));
     }
-    let item = format!("- **{}**: {}\n", markdown_escape(&e.question), parts.join("; "));
+    let item = format!(
+        "- **{}**: {}\n",
+        markdown_escape(&e.question),
+        parts.join("; ")
+    );
     if item.len() > MAX_MARKDOWN_ITEM {
         format!(
             "- **{}**: {} added, {} removed (too long to list here)\n",
@@ -256,7 +279,11 @@ fn md_answer(c: &AnswerChange) -> String {
         markdown_escape(&c.question),
         answer(c.old),
         answer(c.new),
-        if c.regression { " **(regression)**" } else { "" }
+        if c.regression {
+            " **(regression)**"
+        } else {
+            ""
+        }
     )
 }
 
@@ -299,10 +326,6 @@ impl Comment {
 /// `airisk diff --format markdown`: a pull-request comment of at most [`MARKDOWN_LIMIT`]
 /// bytes (so as many characters at most); the changes that do not fit are counted.
 pub fn markdown(diff: &Diff) -> String {
-    markdown_within(diff, MARKDOWN_LIMIT)
-}
-
-fn markdown_within(diff: &Diff, limit: usize) -> String {
     let mut out = format!(
         "## airisk diff: {}\n\nOLD: {} ({}). NEW: {} ({}).\n",
         markdown_escape(&diff.new.project),
@@ -332,46 +355,47 @@ fn markdown_within(diff: &Diff, limit: usize) -> String {
     // The closing note and the acceptances line fit in what is kept back.
     let mut comment = Comment {
         out,
-        limit: limit.saturating_sub(400),
+        limit: MARKDOWN_LIMIT - 400,
         full: false,
         left_out: 0,
     };
-    comment.section("Findings opened", diff.opened.iter().map(md_finding).collect());
+    comment.section(
+        "Findings opened",
+        diff.opened.iter().map(md_finding).collect(),
+    );
     comment.section(
         "Answers changed, regressions first",
         diff.answers_changed.iter().map(md_answer).collect(),
     );
-    comment.section("Findings closed", diff.closed.iter().map(md_finding).collect());
+    comment.section(
+        "Findings closed",
+        diff.closed.iter().map(md_finding).collect(),
+    );
     comment.section(
         "Evidence changed",
         diff.evidence_changed.iter().map(md_evidence).collect(),
     );
     comment.section(
         "Elaborations rewritten",
-        diff.elaborations_changed.iter().map(md_elaboration).collect(),
+        diff.elaborations_changed
+            .iter()
+            .map(md_elaboration)
+            .collect(),
     );
     let mut out = comment.out;
-    let _ = writeln!(out, "\n### Acceptances\n\n{}.", acceptances_line(diff));
+    let acceptances = acceptances_line(diff);
+    let mut first = acceptances.chars();
+    let capitalised: String = first
+        .next()
+        .map(|c| c.to_uppercase().chain(first).collect())
+        .unwrap_or_default();
+    let _ = writeln!(out, "\n### Acceptances\n\n{capitalised}.");
     if comment.left_out > 0 {
         let _ = writeln!(
             out,
-            "\n_{} left out to keep this comment under {} characters; `airisk diff --format json` lists every change._",
+            "\n_{} left out to keep this comment under 65,000 characters; `airisk diff --format json` lists every change._",
             plural(comment.left_out, "more change"),
-            group(MARKDOWN_LIMIT.min(limit))
         );
-    }
-    out
-}
-
-/// 65000 as 65,000.
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }
@@ -386,12 +410,5 @@ mod tests {
         assert_eq!(md_run("x*y", "**"), "**x\\*y**");
         assert_eq!(md_run("  ", "**"), " ");
         assert_eq!(md_run("", "**"), "");
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(group(65_000), "65,000");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1_000_000), "1,000,000");
     }
 }
