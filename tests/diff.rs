@@ -588,3 +588,74 @@ fn bad_input_is_exit_2_with_a_clear_message() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("unanswered"), "{}", r.stderr);
 }
+
+/// schemas/diff.schema.json describes what `diff --format json` prints (check-jsonschema;
+/// skipped without it unless AIRISK_REQUIRE_TOOLS=1), and is strict.
+#[test]
+fn diff_json_passes_its_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema_path = root.join("schemas/diff.schema.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let dir = folder();
+    let high_json = assessment(&fixture("assess/high.yaml"), dir.path(), "high.json");
+    let old = answers(
+        dir.path(),
+        "old.yaml",
+        "P",
+        &[
+            ("data-provenance", "Y", PROVENANCE, &["JIRA-1"]),
+            ("data-retention", "Y", RETENTION, &[]),
+            ("mon-drift", "Y", &"long words ".repeat(3_000), &[]),
+        ],
+    );
+    let pairs = [
+        (fixture("assess/high.yaml"), fixture("assess/medium.yaml")),
+        (high_json, fixture("assess/medium.yaml")),
+        (
+            fixture("hostile/hostile.yaml"),
+            fixture("hostile/inert.yaml"),
+        ),
+        (old, fixture("assess/high.yaml")),
+    ];
+    let mut instances = Vec::new();
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        let v = diff_json(a, b);
+        assert_eq!(
+            v["schema_version"],
+            schema["properties"]["schema_version"]["const"]
+        );
+        let path = dir.path().join(format!("diff-{i}.json"));
+        std::fs::write(&path, v.to_string()).unwrap();
+        instances.push(path);
+    }
+    // The long elaboration is past the word diff's limit: its words are null.
+    let last: Value =
+        serde_json::from_str(&std::fs::read_to_string(&instances[3]).unwrap()).unwrap();
+    assert!(
+        last["elaborations_changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["words"].is_null())
+    );
+    let Some(validator) = common::check_jsonschema() else {
+        return;
+    };
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--schemafile".as_ref(), schema_path.as_os_str()];
+    args.extend(instances.iter().map(|p| p.as_os_str()));
+    let (ok, said) = common::validate_with(&validator, &args);
+    assert!(ok, "{said}");
+    let mut changed = last;
+    changed["answers_changed"][0]["extra_key"] = true.into();
+    std::fs::write(&instances[0], changed.to_string()).unwrap();
+    let (ok, _) = common::validate_with(
+        &validator,
+        &[
+            "--schemafile".as_ref(),
+            schema_path.as_os_str(),
+            instances[0].as_os_str(),
+        ],
+    );
+    assert!(!ok, "an unknown key passed the diff schema");
+}
