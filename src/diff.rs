@@ -47,6 +47,50 @@ pub struct Side {
     pub readiness: Option<f64>,
     pub findings: Vec<SideFinding>,
     pub questions: Vec<SideQuestion>,
+    /// Findings a reviewer's acceptance covers (`assess --review`): not open, not gone.
+    #[serde(default)]
+    pub accepted: Vec<SideFinding>,
+    /// The review the assessment was made with (`assess --review`).
+    #[serde(default)]
+    pub review: Option<SideReview>,
+}
+
+/// The part of an assessment's `review` that diff compares.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SideReview {
+    #[serde(default)]
+    pub accepted_risks: Vec<SideAcceptance>,
+}
+
+/// A risk acceptance as `assess --review` writes it; rule and question name it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SideAcceptance {
+    pub rule: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub accepted_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    pub expires: String,
+    /// `applied`, `expired`, `stale` or `ignored`, on the assessment's date.
+    pub status: String,
+}
+
+impl SideAcceptance {
+    fn key(&self) -> (&str, Option<&str>) {
+        (&self.rule, self.question.as_deref())
+    }
+
+    /// `rule` or `rule on question`.
+    pub fn label(&self) -> String {
+        match &self.question {
+            Some(q) => format!("{} on {q}", self.rule),
+            None => self.rule.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,14 +259,65 @@ pub struct EvidenceChange {
     pub removed: Vec<String>,
 }
 
-/// Risk acceptances of the reviewer's file: filled once assessments carry them.
+/// Risk acceptances of the reviewer's file, compared when both sides are assessments
+/// (an answer file carries none) and at least one was made with `--review`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Acceptances {
-    /// Whether either side carries review data; the lists are empty when not.
+    /// Whether they were compared; the lists are empty when not.
     pub available: bool,
-    pub added: Vec<serde_json::Value>,
-    pub expired: Vec<serde_json::Value>,
-    pub removed: Vec<serde_json::Value>,
+    /// On NEW, not on OLD (by rule and question).
+    pub added: Vec<SideAcceptance>,
+    /// On both, and expired on NEW but not on OLD: what it covered is open again.
+    pub expired: Vec<SideAcceptance>,
+    /// On OLD, not on NEW.
+    pub removed: Vec<SideAcceptance>,
+}
+
+/// Why acceptances were not compared, for the renderers.
+pub fn acceptances_unavailable(diff: &Diff) -> &'static str {
+    if diff.old.kind == SideKind::Answers || diff.new.kind == SideKind::Answers {
+        "not compared: an answer file carries no review (compare the JSON of `assess --review`)"
+    } else {
+        "neither side carries review data"
+    }
+}
+
+fn acceptances(old: &Named, new: &Named) -> Acceptances {
+    let reviews = (old.kind, new.kind) == (SideKind::Assessment, SideKind::Assessment)
+        && (old.side.review.is_some() || new.side.review.is_some());
+    if !reviews {
+        return Acceptances::default();
+    }
+    let list = |n: &Named| {
+        n.side
+            .review
+            .as_ref()
+            .map(|r| r.accepted_risks.clone())
+            .unwrap_or_default()
+    };
+    let (was, is) = (list(old), list(new));
+    let on = |list: &[SideAcceptance], a: &SideAcceptance| {
+        list.iter().find(|b| b.key() == a.key()).cloned()
+    };
+    let mut out = Acceptances {
+        available: true,
+        ..Acceptances::default()
+    };
+    for a in &is {
+        match on(&was, a) {
+            None => out.added.push(a.clone()),
+            Some(before) if a.status == "expired" && before.status != "expired" => {
+                out.expired.push(a.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    out.removed = was
+        .iter()
+        .filter(|a| on(&is, a).is_none())
+        .cloned()
+        .collect();
+    out
 }
 
 /// Everything `airisk diff` reports.
@@ -314,9 +409,16 @@ fn warnings(old: &Named, new: &Named) -> Vec<Warning> {
 
 /// Compares two sides.
 pub fn compare(old: &Named, new: &Named) -> Diff {
+    // An accepted finding is still there: neither opened nor closed by its acceptance.
     let key = |f: &SideFinding| (f.rule.clone(), f.question.clone());
-    let old_keys: BTreeSet<_> = old.side.findings.iter().map(key).collect();
-    let new_keys: BTreeSet<_> = new.side.findings.iter().map(key).collect();
+    let known = |side: &Side| -> BTreeSet<_> {
+        side.findings
+            .iter()
+            .chain(&side.accepted)
+            .map(key)
+            .collect()
+    };
+    let (old_keys, new_keys) = (known(&old.side), known(&new.side));
     let mut opened: Vec<SideFinding> = new
         .side
         .findings
@@ -398,7 +500,7 @@ pub fn compare(old: &Named, new: &Named) -> Diff {
         answers_changed,
         elaborations_changed,
         evidence_changed,
-        acceptances: Acceptances::default(),
+        acceptances: acceptances(old, new),
     }
 }
 

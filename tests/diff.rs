@@ -136,7 +136,7 @@ fn the_table_shows_opened_and_closed_findings_and_changed_answers() {
         "+ [medium] data-retention (data-retention-no): Data is kept forever.",
         "data-retention: NA -> N",
         "+ https://wiki.example.org/register",
-        "Acceptances: neither side carries review data",
+        "Acceptances: not compared: an answer file carries no review",
     ] {
         assert!(r.stdout.contains(expected), "{expected} in:\n{}", r.stdout);
     }
@@ -406,13 +406,39 @@ fn a_markdown_comment_stays_under_65000_characters_and_counts_what_it_left_out()
         "{note}"
     );
     assert!(
-        md.contains("### Acceptances"),
-        "the closing sections are kept"
+        md.contains("\nAcceptances: neither side carries review data.\n"),
+        "{md}"
     );
     // A small diff has no note.
     let (old, new) = many_findings(dir.path(), 3);
     let md = diff(&old, &new, &["--format", "markdown"]).stdout;
     assert!(!md.contains("left out"), "{md}");
+}
+
+/// No raw control or bidirectional character but airisk's own colours, and no line a CI
+/// runner would obey.
+fn assert_inert(what: &str, text: &str) {
+    let without_colour = [
+        "\u{1b}[0m",
+        "\u{1b}[38;5;1m",
+        "\u{1b}[38;5;2m",
+        "\u{1b}[1;38;5;1m",
+        "\u{1b}[38;5;3m",
+        "\u{1b}[1;38;5;5m",
+        "\u{1b}[38;5;2m",
+    ]
+    .iter()
+    .fold(text.to_owned(), |t, colour| t.replace(colour, ""));
+    if let Some(c) = without_colour.chars().find(|&c| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+    }) {
+        panic!("{what}: raw {c:?}");
+    }
+    for line in without_colour.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{what}: {line}");
+        assert!(!line.contains("##["), "{what}: {line}");
+    }
 }
 
 /// The hostile fixtures against each other: every section holds hostile text.
@@ -431,21 +457,7 @@ fn hostile_text_is_inert_in_the_table_and_the_markdown() {
             let r = diff(&old, &new, args);
             assert_eq!(r.code, 0, "{}", r.stderr);
             for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
-                let what = format!("{old:?} {args:?} {stream}");
-                let without_colour = text
-                    .replace("\u{1b}[0m", "")
-                    .replace("\u{1b}[38;5;1m", "")
-                    .replace("\u{1b}[38;5;2m", "")
-                    .replace("\u{1b}[1;38;5;1m", "")
-                    .replace("\u{1b}[38;5;3m", "")
-                    .replace("\u{1b}[1;38;5;5m", "");
-                if let Some(c) = without_colour.chars().find(|&c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')) {
-                    panic!("{what}: raw {c:?}");
-                }
-                for line in without_colour.lines() {
-                    assert!(!line.trim_start().starts_with("::"), "{what}: {line}");
-                    assert!(!line.contains("##["), "{what}: {line}");
-                }
+                assert_inert(&format!("{old:?} {args:?} {stream}"), text);
             }
         }
         let md = diff(&old, &new, &["--format", "markdown"]).stdout;
@@ -484,6 +496,8 @@ fn hostile_markdown_renders_inert_as_github_flavoured_markdown() {
             String::from_utf8_lossy(&output.stderr)
         );
         let html = String::from_utf8(output.stdout).unwrap();
+        // The one code span of airisk's own, in the acceptances line.
+        let html = html.replacen("<code>assess --review</code>", "", 1);
         let lower = html.to_lowercase();
         for forbidden in [
             "<a ",
@@ -618,6 +632,18 @@ fn diff_json_passes_its_schema() {
         ),
         (old, fixture("assess/high.yaml")),
     ];
+    let reviewed = edited(&pairs[1].0, dir.path(), "reviewed.json", |v| {
+        v["review"] = serde_json::json!({"accepted_risks": [
+            acceptance("mon-drift-no", Some("mon-drift"), "applied", "Watched by hand."),
+        ]});
+    });
+    let pairs = [
+        pairs[0].clone(),
+        pairs[1].clone(),
+        pairs[2].clone(),
+        pairs[3].clone(),
+        (reviewed, pairs[1].0.clone()),
+    ];
     let mut instances = Vec::new();
     for (i, (a, b)) in pairs.iter().enumerate() {
         let v = diff_json(a, b);
@@ -658,4 +684,111 @@ fn diff_json_passes_its_schema() {
         ],
     );
     assert!(!ok, "an unknown key passed the diff schema");
+}
+
+/// The JSON of an assessment, changed by `edit`, written to `dir/name`.
+fn edited(json: &Path, dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    edit(&mut v);
+    let path = dir.join(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+fn acceptance(rule: &str, question: Option<&str>, status: &str, reason: &str) -> Value {
+    let mut a = serde_json::json!({
+        "rule": rule, "reason": reason, "accepted_by": "R. Viewer",
+        "expires": "2026-06-30", "status": status, "findings": 1,
+    });
+    if let Some(q) = question {
+        a["question"] = q.into();
+    }
+    a
+}
+
+/// Assessments made with `assess --review` (its `review` and `accepted` parts): the
+/// acceptances added, expired and removed, and an accepted finding neither opened nor
+/// closed.
+#[test]
+fn acceptances_of_two_reviewed_assessments_are_compared() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let high = assessment(&fixture("assess/high.yaml"), dir.path(), "high.json");
+    let medium = assessment(&fixture("assess/medium.yaml"), dir.path(), "medium.json");
+    let hostile =
+        "::error::forged \u{1b}[2J ##[error]x <img src=x> [l](https://evil.example) @octocat";
+    let old = edited(&high, dir.path(), "old.json", |v| {
+        v["review"] = serde_json::json!({"accepted_risks": [
+            acceptance("mon-drift-no", Some("mon-drift"), "applied", "Drift is watched by hand."),
+            acceptance("data-retention-no", None, "stale", "Kept for audits."),
+            acceptance("gone-rule", None, "applied", "Removed later."),
+        ]});
+    });
+    let new = edited(&medium, dir.path(), "new.json", |v| {
+        v["review"] = serde_json::json!({"accepted_risks": [
+            acceptance("mon-drift-no", Some("mon-drift"), "expired", "Drift is watched by hand."),
+            acceptance("data-retention-no", None, "applied", "Kept for audits."),
+            acceptance("data-provenance-no", None, "stale", hostile),
+        ]});
+        // The retention finding is accepted on NEW: not open, and still there.
+        let finding = v["findings"].as_array_mut().unwrap().remove(0);
+        assert_eq!(finding["rule"], "data-retention-no");
+        v["accepted"] = serde_json::json!([finding]);
+    });
+    let v = diff_json(&old, &new);
+    let labels = |key: &str| -> Vec<String> {
+        v["acceptances"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(v["acceptances"]["available"], true);
+    assert_eq!(labels("added"), ["data-provenance-no"]);
+    assert_eq!(labels("expired"), ["mon-drift-no"]);
+    assert_eq!(labels("removed"), ["gone-rule"]);
+    assert_eq!(
+        v["opened"],
+        serde_json::json!([]),
+        "an accepted finding is not opened"
+    );
+    assert_eq!(v["closed"][0]["rule"], "mon-drift-no");
+    let table = diff(&old, &new, &["--color", "always"]).stdout;
+    assert!(
+        table.contains("Acceptances: 1 added, 1 expired, 1 removed"),
+        "{table}"
+    );
+    assert!(table.contains("! mon-drift-no on mon-drift (expired), expires 2026-06-30, accepted by R. Viewer: Drift is watched by hand."), "{table}");
+    assert!(table.contains("- gone-rule (removed)"), "{table}");
+    assert_inert("table", &table);
+    let md = diff(&old, &new, &["--format", "markdown"]).stdout;
+    assert!(md.contains("### Acceptances changed (3)"), "{md}");
+    assert!(
+        md.contains("- **expired** mon-drift-no on mon-drift, expires 2026-06-30"),
+        "{md}"
+    );
+    assert_inert("markdown", &md);
+    assert!(
+        md.contains("&lt;img src=x> \\[l](https\\://evil.example)"),
+        "the link is escaped: {md}"
+    );
+    // When the old round had no review, every acceptance of the new one is added.
+    let v = diff_json(&medium, &new);
+    assert_eq!(v["acceptances"]["added"].as_array().unwrap().len(), 3);
+    // An answer file carries no review: not compared, and said so.
+    let r = diff(&fixture("assess/high.yaml"), &new, &[]);
+    assert!(
+        r.stdout
+            .contains("Acceptances: not compared: an answer file carries no review"),
+        "{}",
+        r.stdout
+    );
+    // Neither JSON made with --review.
+    let r = diff(&high, &medium, &[]);
+    assert!(
+        r.stdout
+            .contains("Acceptances: neither side carries review data"),
+        "{}",
+        r.stdout
+    );
 }

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    AnswerChange, Diff, ElaborationChange, EvidenceChange, SideFinding, SideKind, WordOp, Words,
+    AnswerChange, Diff, ElaborationChange, EvidenceChange, SideAcceptance, SideFinding, SideKind,
+    WordOp, Words,
 };
 use crate::answers::AnswerValue;
 use crate::escape::{clip, term_line};
@@ -133,6 +134,17 @@ pub fn table(diff: &Diff, color: bool) -> String {
         }
     }
     let _ = writeln!(out, "\nAcceptances: {}", acceptances_line(diff));
+    for (sign, a) in acceptance_changes(diff) {
+        let _ = writeln!(
+            out,
+            "  {sign} {} ({}), expires {}, accepted by {}: {}",
+            field(&a.label()),
+            acceptance_word(sign),
+            field(&a.expires),
+            field(&a.accepted_by),
+            field(&clip(&one_line(&a.reason), FINDING_CHARS))
+        );
+    }
     out
 }
 
@@ -146,7 +158,25 @@ fn acceptances_line(diff: &Diff) -> String {
             a.removed.len()
         )
     } else {
-        "neither side carries review data".to_owned()
+        super::acceptances_unavailable(diff).to_owned()
+    }
+}
+
+/// Each acceptance that changed: its sign (`+` added, `!` expired, `-` removed) and it.
+fn acceptance_changes(diff: &Diff) -> impl Iterator<Item = (char, &SideAcceptance)> {
+    let a = &diff.acceptances;
+    a.added
+        .iter()
+        .map(|x| ('+', x))
+        .chain(a.expired.iter().map(|x| ('!', x)))
+        .chain(a.removed.iter().map(|x| ('-', x)))
+}
+
+fn acceptance_word(sign: char) -> &'static str {
+    match sign {
+        '+' => "added",
+        '!' => "expired",
+        _ => "removed",
     }
 }
 
@@ -287,6 +317,17 @@ fn md_answer(c: &AnswerChange) -> String {
     )
 }
 
+fn md_acceptance((sign, a): (char, &SideAcceptance)) -> String {
+    format!(
+        "- **{}** {}, expires {}, accepted by {}: {}\n",
+        acceptance_word(sign),
+        markdown_escape(&clip(&a.label(), 200)),
+        markdown_escape(&clip(&a.expires, 40)),
+        markdown_escape(&clip(&a.accepted_by, 80)),
+        markdown_escape(&clip(&one_line(&a.reason), FINDING_CHARS))
+    )
+}
+
 /// A comment that stops adding items when the next would take it past the limit, and
 /// counts what it left out.
 struct Comment {
@@ -352,7 +393,8 @@ pub fn markdown(diff: &Diff) -> String {
         plural(diff.elaborations_changed.len(), "elaboration"),
         plural(diff.evidence_changed.len(), "question"),
     );
-    // The closing note and the acceptances line fit in what is kept back.
+    let _ = writeln!(out, "\nAcceptances: {}.", acceptances_line(diff));
+    // The closing note fits in what is kept back.
     let mut comment = Comment {
         out,
         limit: MARKDOWN_LIMIT - 400,
@@ -372,6 +414,10 @@ pub fn markdown(diff: &Diff) -> String {
         diff.closed.iter().map(md_finding).collect(),
     );
     comment.section(
+        "Acceptances changed",
+        acceptance_changes(diff).map(md_acceptance).collect(),
+    );
+    comment.section(
         "Evidence changed",
         diff.evidence_changed.iter().map(md_evidence).collect(),
     );
@@ -383,13 +429,6 @@ pub fn markdown(diff: &Diff) -> String {
             .collect(),
     );
     let mut out = comment.out;
-    let acceptances = acceptances_line(diff);
-    let mut first = acceptances.chars();
-    let capitalised: String = first
-        .next()
-        .map(|c| c.to_uppercase().chain(first).collect())
-        .unwrap_or_default();
-    let _ = writeln!(out, "\n### Acceptances\n\n{capitalised}.");
     if comment.left_out > 0 {
         let _ = writeln!(
             out,
