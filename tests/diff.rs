@@ -285,11 +285,13 @@ fn different_projects_and_checklists_are_warned_about() {
         "{}",
         r.stderr
     );
-    assert!(
-        r.stdout.contains(&format!("warning: {message}")),
-        "{}",
-        r.stdout
+    assert_eq!(
+        r.stderr.matches("warning:").count(),
+        1,
+        "once, on stderr: {}",
+        r.stderr
     );
+    assert!(!r.stdout.contains("warning:"), "{}", r.stdout);
     let md = diff(&old, &other, &["--format", "markdown"]).stdout;
     assert!(
         md.contains("> **Warning**: the sides are different projects"),

@@ -62,9 +62,7 @@ pub fn table(diff: &Diff, color: bool) -> String {
         field(&diff.new.path),
         kind(diff.new.kind)
     );
-    for w in &diff.warnings {
-        let _ = writeln!(out, "warning: {}", field(&w.message));
-    }
+    // The warnings are on stderr (the command prints them), not repeated here.
     let _ = writeln!(
         out,
         "\nOverall risk: {} -> {}",
