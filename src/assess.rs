@@ -28,7 +28,7 @@ pub use accept::AcceptedFinding;
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The overall risk rating, `none` when no finding is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rating {
     None,
@@ -90,7 +90,7 @@ impl BySeverity {
 }
 
 /// Where an answer sits in the answer file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: Option<usize>,

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::checklist::Severity;
 use crate::diag::DiagFormat;
+use crate::diff::DiffFormat;
 use crate::report::{ListFormat, ReportFormat};
 use crate::schema::SchemaKind;
 
@@ -110,7 +111,7 @@ pub enum Command {
 
     /// Compare two assessments of the same project.
     #[command(
-        after_help = "Examples:\n  airisk diff airisk-round1.yaml airisk-round2.yaml\n  airisk diff previous-assessment.json airisk.yaml --format markdown --fail-on-new high"
+        after_help = "Examples:\n  airisk diff airisk-round1.yaml airisk-round2.yaml\n  airisk diff round1-assessment.json airisk.yaml --format markdown > comment.md\n  airisk diff baseline.json airisk.yaml --fail-on-new high"
     )]
     Diff(DiffArgs),
 
@@ -462,10 +463,11 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[command(flatten)]
     pub checklist: ChecklistArg,
-    /// Output format (markdown: a pull-request comment of at most 65,000 characters).
-    #[arg(long, value_enum, default_value_t = crate::diff::DiffFormat::Table)]
-    pub format: crate::diff::DiffFormat,
-    /// Exit 1 when a finding at or above LEVEL is new since OLD (the baseline gate).
+    /// Output format; `markdown` is a pull-request comment under 65,000 characters.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 when a finding at or above LEVEL is new since OLD (by rule and question):
+    /// the baseline gate.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on_new: Option<Severity>,
 }

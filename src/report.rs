@@ -27,7 +27,7 @@ pub enum ReportFormat {
     Html,
 }
 
-/// The formats of lists (`airisk checklists`, `airisk diff`).
+/// The formats of lists (`airisk checklists`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
     Table,

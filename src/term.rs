@@ -186,7 +186,7 @@ pub fn show_markdown(checklist: &Checklist) -> String {
 }
 
 /// The overall rating, in capitals, coloured as the severity it equals (none in green).
-fn rating_text(rating: Rating, color: bool) -> String {
+pub(crate) fn rating_text(rating: Rating, color: bool) -> String {
     let text = rating.as_str().to_uppercase();
     let palette = match rating {
         Rating::None => Some((Color::DarkGreen, false)),
@@ -198,6 +198,28 @@ fn rating_text(rating: Rating, color: bool) -> String {
     match palette.filter(|_| color) {
         Some((fg, bold)) => format!("{}{text}\x1b[0m", sgr(fg, bold)),
         None => text,
+    }
+}
+
+/// A severity's name in its palette colour (for `diff`).
+pub(crate) fn severity_text(severity: Severity, color: bool) -> String {
+    match severity_color(severity).filter(|_| color) {
+        Some((fg, bold)) => format!("{}{}\x1b[0m", sgr(fg, bold), severity.as_str()),
+        None => severity.as_str().to_owned(),
+    }
+}
+
+/// Text that was removed (red) or added (green), when colour is on; `text` is escaped.
+pub(crate) fn change_text(text: &str, added: bool, color: bool) -> String {
+    if color {
+        let fg = if added {
+            Color::DarkGreen
+        } else {
+            Color::DarkRed
+        };
+        format!("{}{text}\x1b[0m", sgr(fg, false))
+    } else {
+        text.to_owned()
     }
 }
 

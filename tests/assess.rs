@@ -165,27 +165,6 @@ fn github_format_annotates_findings() {
 }
 
 #[test]
-fn diff_shows_opened_and_closed_findings() {
-    let r = run(airisk()
-        .arg("diff")
-        .arg(fixture("assess/high.yaml"))
-        .arg(fixture("assess/medium.yaml")));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout.contains("Overall risk: high -> medium"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("- [high] mon-drift"), "{}", r.stdout);
-    assert!(
-        r.stdout.contains("+ [medium] data-retention"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("data-retention: NA -> N"), "{}", r.stdout);
-}
-
-#[test]
 fn several_findings_on_one_question_count_once_for_the_rating() {
     let rules = fixture("assess/same-gap-rules.yaml");
     let r = assess(

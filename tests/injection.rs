@@ -186,7 +186,7 @@ fn no_output_of_any_command_steers_a_ci_log_or_a_terminal() {
         ]);
         add(&["report", "invalid.yaml", "--format", format]);
     }
-    for format in ["table", "json"] {
+    for format in ["table", "json", "markdown"] {
         add(&["diff", "answers.yaml", "round2.yaml", "--format", format]);
         add(&["diff", "answers.yaml", "invalid.yaml", "--format", format]);
     }

@@ -1,13 +1,13 @@
-//! `airisk diff`: what changed between two rounds of the same project. Either side is an
-//! answer file or the JSON of an earlier `assess --format json`.
+//! `airisk diff`: what changed between two rounds of an assessment.
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::{Ctx, evaluate};
 use crate::cli::DiffArgs;
-use crate::diff::{self, Side};
+use crate::diff::{self, DiffFormat, Named, Side, SideKind};
+use crate::escape::term_line;
 use crate::exit;
 use crate::output;
 use crate::pipeline;
@@ -23,21 +23,23 @@ pub fn run(args: &DiffArgs, ctx: &Ctx) -> Result<u8> {
         Err(code) => return Ok(code),
     };
     let diff = diff::compare(&old, &new);
-    if args.format != diff::DiffFormat::Table {
-        // The table says them itself; elsewhere they would be lost in the data.
-        for w in &diff.warnings {
-            output::stderr(&format!("warning: {}\n", crate::escape::term_line(w)));
-        }
+    // Warnings go to stderr too, where a CI log shows them whatever the format.
+    for w in &diff.warnings {
+        output::stderr(&format!("warning: {}\n", term_line(&w.message)));
     }
-    let text = diff::render::render(&diff, args.format)?;
-    output::unless_closed(output::stdout(&text))?;
+    let text = match args.format {
+        DiffFormat::Table => diff::table(&diff, ctx.color_out),
+        DiffFormat::Json => diff::json(&diff)?,
+        DiffFormat::Markdown => diff::markdown(&diff),
+    };
+    output::stdout(&text)?;
     if let Some(level) = args.fail_on_new {
-        let new_ones = diff.opened.iter().filter(|f| f.severity >= level).count();
-        if new_ones > 0 {
+        let new_findings = diff.new_at_or_above(level);
+        if new_findings > 0 {
             output::stderr(&format!(
-                "{new_ones} new finding{} at or above {level} since {} (--fail-on-new {level})\n",
-                if new_ones == 1 { "" } else { "s" },
-                crate::escape::term_line(&old.file)
+                "error: {new_findings} new finding{} at or above {level} since {} (--fail-on-new {level})\n",
+                if new_findings == 1 { "" } else { "s" },
+                term_line(&args.old.display().to_string())
             ));
             return Ok(exit::FAILURE);
         }
@@ -45,23 +47,28 @@ pub fn run(args: &DiffArgs, ctx: &Ctx) -> Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// One round: the JSON of an earlier assessment (it starts with `{`), or an answer file
-/// assessed now.
-fn side(path: &Path, args: &DiffArgs, ctx: &Ctx) -> Result<Result<Side, u8>> {
+/// One side: the JSON of an earlier `assess`, or an answer file assessed now; `Err(code)`
+/// when an answer file cannot be assessed (what stopped it is printed).
+fn side(path: &Path, args: &DiffArgs, ctx: &Ctx) -> Result<Result<Named, u8>> {
+    let name = path.display().to_string();
+    // An answer file is read again by the pipeline: the first read only tells JSON apart.
     let source = SourceFile::read(path)?;
-    if source.text.trim_start().starts_with('{') {
-        return match Side::of_json(&source.name, &source.text) {
-            Ok(side) => Ok(Ok(side)),
-            Err(message) => bail!("{}: {message}", source.name),
-        };
+    if let Some(side) = diff::read_json_side(&source)? {
+        return Ok(Ok(Named {
+            path: name,
+            kind: SideKind::Assessment,
+            side,
+        }));
     }
+    drop(source);
     let evaluated = match evaluate(path, &args.checklist.checklists, &[], false, ctx)? {
         Ok(e) => e,
         Err(code) => return Ok(Err(code)),
     };
     let assessment = pipeline::assess(&evaluated)?;
-    Ok(Ok(Side::of_assessment(
-        &evaluated.prepared.source.name,
-        &assessment,
-    )))
+    Ok(Ok(Named {
+        path: name,
+        kind: SideKind::Answers,
+        side: Side::of_assessment(&assessment)?,
+    }))
 }
