@@ -360,7 +360,14 @@ fn open_and_accepted(r: &Repo, extra: &[&str]) -> (Vec<String>, Vec<String>) {
     let run = run_in(
         &r.answers,
         &[
-            &["assess", "answers.yaml", "--format", "json", "--fail-on", "none"],
+            &[
+                "assess",
+                "answers.yaml",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
             extra,
         ]
         .concat(),
@@ -386,7 +393,10 @@ fn the_review_file_of_the_config_applies_from_a_subfolder_and_the_flag_overrides
     assert_eq!(open.len(), 3, "no review yet: {open:?}");
     assert!(accepted.is_empty());
     // Relative to the config file's folder (the repository root), run from answers/.
-    write(&r.root.join("airisk.toml"), "review = \"reviews/review.yaml\"\n");
+    write(
+        &r.root.join("airisk.toml"),
+        "review = \"reviews/review.yaml\"\n",
+    );
     let (open, accepted) = open_and_accepted(&r, &[]);
     assert_eq!(accepted, ["data-provenance-no"]);
     assert_eq!(open, ["mon-drift-no", "data-retention-no"]);
@@ -398,7 +408,10 @@ fn the_review_file_of_the_config_applies_from_a_subfolder_and_the_flag_overrides
     let (_, accepted) = open_and_accepted(&r, &["--no-config"]);
     assert!(accepted.is_empty());
     // report takes it as well.
-    let md = run_in(&r.answers, &["report", "answers.yaml", "--format", "markdown"]);
+    let md = run_in(
+        &r.answers,
+        &["report", "answers.yaml", "--format", "markdown"],
+    );
     assert_eq!(md.code, 0, "{}", md.stderr);
     assert!(md.stdout.contains("Pilot only."), "{}", md.stdout);
 }
@@ -406,16 +419,29 @@ fn the_review_file_of_the_config_applies_from_a_subfolder_and_the_flag_overrides
 #[test]
 fn ignore_acceptances_works_with_the_review_file_of_the_config() {
     let r = review_repo();
-    write(&r.root.join("airisk.toml"), "review = \"reviews/review.yaml\"\n");
+    write(
+        &r.root.join("airisk.toml"),
+        "review = \"reviews/review.yaml\"\n",
+    );
     let (open, accepted) = open_and_accepted(&r, &["--ignore-acceptances"]);
     assert_eq!(open.len(), 3, "{open:?}");
     assert!(accepted.is_empty());
     let md = run_in(
         &r.answers,
-        &["report", "answers.yaml", "--format", "markdown", "--ignore-acceptances"],
+        &[
+            "report",
+            "answers.yaml",
+            "--format",
+            "markdown",
+            "--ignore-acceptances",
+        ],
     );
     assert_eq!(md.code, 0, "{}", md.stderr);
-    assert!(md.stdout.contains("(`--ignore-acceptances`)"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("(`--ignore-acceptances`)"),
+        "{}",
+        md.stdout
+    );
     // Without a review file from either place, it is a usage error and nothing is written.
     for extra in [&["--no-config"][..], &[]] {
         if extra.is_empty() {
@@ -424,14 +450,21 @@ fn ignore_acceptances_works_with_the_review_file_of_the_config() {
         let run = run_in(
             &r.answers,
             &[
-                &["assess", "answers.yaml", "--ignore-acceptances", "--output", "json=out.json"],
+                &[
+                    "assess",
+                    "answers.yaml",
+                    "--ignore-acceptances",
+                    "--output",
+                    "json=out.json",
+                ],
                 extra,
             ]
             .concat(),
         );
         assert_eq!(run.code, 2, "{extra:?}");
         assert!(
-            run.stderr.contains("--ignore-acceptances needs a review file"),
+            run.stderr
+                .contains("--ignore-acceptances needs a review file"),
             "{}",
             run.stderr
         );
@@ -450,7 +483,10 @@ fn config_shows_the_review_file_and_where_it_came_from() {
     let table = run_config(&r.answers, &["--color", "never"]);
     let line = |table: &str| {
         let line = table.lines().find(|l| l.starts_with("review ")).unwrap();
-        line.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
+        line.split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     assert_eq!(line(&table), "../reviews/review.yaml ../airisk.toml:2");
     let json = |extra: &[&str]| -> serde_json::Value {
