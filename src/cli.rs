@@ -268,7 +268,8 @@ pub struct ReviewOpts {
     #[arg(long, value_name = "REVIEW")]
     pub review: Option<PathBuf>,
     /// Apply no accepted risk of the review (for audits): every finding stays open.
-    #[arg(long, requires = "review")]
+    /// Needs a review file: --review, or `review` in airisk.toml.
+    #[arg(long)]
     pub ignore_acceptances: bool,
 }
 

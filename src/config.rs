@@ -22,6 +22,7 @@ pub const FILE_NAME: &str = "airisk.toml";
 const KEYS: &[&str] = &[
     "checklist",
     "rules",
+    "review",
     "fail-on",
     "fail-on-rating",
     "outputs",
@@ -34,6 +35,7 @@ const KEYS: &[&str] = &[
 struct Raw {
     checklist: Option<Spanned<Texts>>,
     rules: Option<Spanned<Texts>>,
+    review: Option<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
     fail_on_rating: Option<Spanned<String>>,
     outputs: Option<Spanned<Texts>>,
@@ -93,6 +95,7 @@ pub struct Config {
     pub path: PathBuf,
     pub checklist: Option<Setting<Vec<String>>>,
     pub rules: Option<Setting<Vec<PathBuf>>>,
+    pub review: Option<Setting<PathBuf>>,
     pub fail_on: Option<Setting<FailOn>>,
     pub fail_on_rating: Option<Setting<FailOn>>,
     pub outputs: Option<Setting<Vec<OutputSpec>>>,
@@ -104,6 +107,7 @@ pub struct Config {
 pub struct CommandLine {
     pub checklist: Option<Vec<String>>,
     pub rules: Option<Vec<PathBuf>>,
+    pub review: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub fail_on_rating: Option<FailOn>,
     pub outputs: Option<Vec<OutputSpec>>,
@@ -118,6 +122,8 @@ pub struct Settings {
     /// Empty: the answer file's `checklist:` field decides.
     pub checklist: Setting<Vec<String>>,
     pub rules: Setting<Vec<PathBuf>>,
+    /// The review file of `assess` and `report` (`--review`); `None`: no review.
+    pub review: Setting<Option<PathBuf>>,
     pub fail_on: Setting<FailOn>,
     pub fail_on_rating: Setting<FailOn>,
     pub outputs: Setting<Vec<OutputSpec>>,
@@ -204,6 +210,10 @@ pub fn parse(source: &SourceFile) -> Result<Config, Box<Diagnostic>> {
             .collect();
         config.rules = Some(setting(text, &texts.span(), paths));
     }
+    if let Some(path) = raw.review {
+        let review = relative_to(dir, Path::new(path.get_ref()));
+        config.review = Some(setting(text, &path.span(), review));
+    }
     if let Some(texts) = raw.outputs {
         let mut outputs = Vec::new();
         for (text, span) in &texts.get_ref().0 {
@@ -273,6 +283,14 @@ pub fn merge(command_line: CommandLine, file: Option<Config>) -> Settings {
         file: file_path,
         checklist: pick(command_line.checklist, file.checklist, Vec::new()),
         rules: pick(command_line.rules, file.rules, Vec::new()),
+        review: pick(
+            command_line.review.map(Some),
+            file.review.map(|s| Setting {
+                value: Some(s.value),
+                origin: s.origin,
+            }),
+            None,
+        ),
         fail_on: pick(command_line.fail_on, file.fail_on, FailOn::Critical),
         fail_on_rating: pick(
             command_line.fail_on_rating,
@@ -338,7 +356,8 @@ mod tests {
     fn every_key_is_read_with_its_line_and_paths_from_the_file_folder() {
         let config = parsed(
             "checklist = [\"ai-risk-control\", \"team/checklist.yaml\"]\nrules = \"r.yaml\"\n\
-             fail-on = \"high\"\nfail-on-rating = \"medium\"\noutputs = [\"sarif=out/a.sarif\"]\ncolor = \"never\"\n",
+             fail-on = \"high\"\nfail-on-rating = \"medium\"\noutputs = [\"sarif=out/a.sarif\"]\ncolor = \"never\"\n\
+             review = \"reviews/r.yaml\"\n",
         )
         .unwrap();
         let checklist = config.checklist.unwrap();
@@ -359,6 +378,11 @@ mod tests {
             PathBuf::from("conf/out/a.sarif")
         );
         assert_eq!(config.color.unwrap().value, ColorChoice::Never);
+        let review = config.review.unwrap();
+        assert_eq!(
+            (review.value, review.origin),
+            (PathBuf::from("conf/reviews/r.yaml"), Origin::File(7))
+        );
     }
 
     #[test]
@@ -380,6 +404,13 @@ mod tests {
             (err.code, err.line, err.column),
             (Code::WrongType, Some(1), Some(12))
         );
+        let err = parsed("\nreview = [\"r.yaml\"]\n").unwrap_err();
+        assert_eq!(
+            (err.code, err.line, err.column),
+            (Code::WrongType, Some(2), Some(10))
+        );
+        let err = parsed("reveiw = \"r.yaml\"\n").unwrap_err();
+        assert!(err.help.unwrap().contains("did you mean `review`"));
         let err = parsed("fail-on = \n").unwrap_err();
         assert_eq!(err.code, Code::TomlSyntax);
     }
@@ -399,6 +430,19 @@ mod tests {
         assert_eq!(settings.color.origin, Origin::File(2));
         assert_eq!(settings.fail_on_rating.origin, Origin::Default);
         assert_eq!(settings.fail_on_rating.value, FailOn::None);
+        assert_eq!(settings.review.value, None);
+        assert_eq!(settings.review.origin, Origin::Default);
+        let file = parsed("review = \"r.yaml\"\n").unwrap();
+        let from_file = merge(CommandLine::default(), Some(file.clone()));
+        assert_eq!(from_file.review.value, Some(PathBuf::from("conf/r.yaml")));
+        assert_eq!(from_file.review.origin, Origin::File(1));
+        let given = CommandLine {
+            review: Some(PathBuf::from("mine.yaml")),
+            ..CommandLine::default()
+        };
+        let settings = merge(given, Some(file));
+        assert_eq!(settings.review.value, Some(PathBuf::from("mine.yaml")));
+        assert_eq!(settings.review.origin, Origin::CommandLine);
     }
 
     #[test]

@@ -219,6 +219,11 @@ fn wrong_type_is_exit_2_at_its_line_and_column() {
             "unknown format `pdf`",
         ),
         (
+            "\nreview = [\"r.yaml\"]\n",
+            "airisk.toml:2:10",
+            "invalid type: sequence, expected a string",
+        ),
+        (
             "checklist = { id = \"x\" }\n",
             "airisk.toml:1:13",
             "expected a text or a list of texts",
@@ -279,6 +284,7 @@ fn config_command_prints_each_setting_and_where_it_came_from() {
         "config file: ../airisk.toml\n\
          checklist       ai-risk-control, genai-addendum  ../airisk.toml:2\n\
          rules           (none)                           default\n\
+         review          (none)                           default\n\
          fail-on         high                             ../airisk.toml:3\n\
          fail-on-rating  none                             default\n\
          outputs         (none)                           default\n\
@@ -319,4 +325,186 @@ fn the_documented_config_files_are_valid() {
         }
     }
     assert_eq!(found, 2);
+}
+
+/// A repository with the review fixtures' checklist and answers in `answers/` (three open
+/// findings: two high, one medium) and two review files, each accepting one high finding:
+/// `reviews/review.yaml` (data-provenance-no) and `answers/other.review.yaml`
+/// (mon-drift-no).
+fn review_repo() -> Repo {
+    let r = repo();
+    for name in ["mini.yaml", "answers.yaml"] {
+        fs::copy(fixture(&format!("review/{name}")), r.answers.join(name)).unwrap();
+    }
+    let review = |answers: &str, rule: &str| {
+        format!(
+            "answers: {answers}\nproject: Review test project\nreviewer: {{name: Dana Reviewer}}\n\
+             date: 2023-11-10\naccepted-risks:\n  - rule: {rule}\n    reason: Pilot only.\n    \
+             accepted-by: CISO\n    expires: 2024-03-31\n"
+        )
+    };
+    write(
+        &r.root.join("reviews/review.yaml"),
+        &review("../answers/answers.yaml", "data-provenance-no"),
+    );
+    write(
+        &r.answers.join("other.review.yaml"),
+        &review("answers.yaml", "mon-drift-no"),
+    );
+    r
+}
+
+/// `assess answers.yaml --format json` in `answers/`: the rules of the open findings and
+/// of the accepted ones.
+fn open_and_accepted(r: &Repo, extra: &[&str]) -> (Vec<String>, Vec<String>) {
+    let run = run_in(
+        &r.answers,
+        &[
+            &[
+                "assess",
+                "answers.yaml",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+            extra,
+        ]
+        .concat(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules = |key: &str| -> Vec<String> {
+        // `accepted` is there only with a review file.
+        doc[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    (rules("findings"), rules("accepted"))
+}
+
+#[test]
+fn the_review_file_of_the_config_applies_from_a_subfolder_and_the_flag_overrides_it() {
+    let r = review_repo();
+    let (open, accepted) = open_and_accepted(&r, &[]);
+    assert_eq!(open.len(), 3, "no review yet: {open:?}");
+    assert!(accepted.is_empty());
+    // Relative to the config file's folder (the repository root), run from answers/.
+    write(
+        &r.root.join("airisk.toml"),
+        "review = \"reviews/review.yaml\"\n",
+    );
+    let (open, accepted) = open_and_accepted(&r, &[]);
+    assert_eq!(accepted, ["data-provenance-no"]);
+    assert_eq!(open, ["mon-drift-no", "data-retention-no"]);
+    // --review replaces it, relative to the current folder.
+    let (open, accepted) = open_and_accepted(&r, &["--review", "other.review.yaml"]);
+    assert_eq!(accepted, ["mon-drift-no"]);
+    assert_eq!(open, ["data-provenance-no", "data-retention-no"]);
+    // --no-config drops it.
+    let (_, accepted) = open_and_accepted(&r, &["--no-config"]);
+    assert!(accepted.is_empty());
+    // report takes it as well.
+    let md = run_in(
+        &r.answers,
+        &["report", "answers.yaml", "--format", "markdown"],
+    );
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    assert!(md.stdout.contains("Pilot only."), "{}", md.stdout);
+}
+
+#[test]
+fn ignore_acceptances_works_with_the_review_file_of_the_config() {
+    let r = review_repo();
+    write(
+        &r.root.join("airisk.toml"),
+        "review = \"reviews/review.yaml\"\n",
+    );
+    let (open, accepted) = open_and_accepted(&r, &["--ignore-acceptances"]);
+    assert_eq!(open.len(), 3, "{open:?}");
+    assert!(accepted.is_empty());
+    let md = run_in(
+        &r.answers,
+        &[
+            "report",
+            "answers.yaml",
+            "--format",
+            "markdown",
+            "--ignore-acceptances",
+        ],
+    );
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    assert!(
+        md.stdout.contains("(`--ignore-acceptances`)"),
+        "{}",
+        md.stdout
+    );
+    // Without a review file from either place, it is a usage error and nothing is written.
+    for extra in [&["--no-config"][..], &[]] {
+        if extra.is_empty() {
+            fs::remove_file(r.root.join("airisk.toml")).unwrap();
+        }
+        let run = run_in(
+            &r.answers,
+            &[
+                &[
+                    "assess",
+                    "answers.yaml",
+                    "--ignore-acceptances",
+                    "--output",
+                    "json=out.json",
+                ],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(run.code, 2, "{extra:?}");
+        assert!(
+            run.stderr
+                .contains("--ignore-acceptances needs a review file"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty());
+        assert!(!r.answers.join("out.json").exists());
+    }
+}
+
+#[test]
+fn config_shows_the_review_file_and_where_it_came_from() {
+    let r = review_repo();
+    write(
+        &r.root.join("airisk.toml"),
+        "fail-on = \"high\"\nreview = \"reviews/review.yaml\"\n",
+    );
+    let table = run_config(&r.answers, &["--color", "never"]);
+    let line = |table: &str| {
+        let line = table.lines().find(|l| l.starts_with("review ")).unwrap();
+        line.split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line(&table), "../reviews/review.yaml ../airisk.toml:2");
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let r = run(airisk()
+            .current_dir(&r.answers)
+            .args(extra)
+            .args(["config", "--format", "json"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let review = &json(&[])["settings"]["review"];
+    assert_eq!(review["value"], "../reviews/review.yaml");
+    assert_eq!(review["from"], "file");
+    assert_eq!(review["file"], "../airisk.toml");
+    assert_eq!(review["line"], 2);
+    let review = &json(&["--no-config"])["settings"]["review"];
+    assert_eq!(review["value"], serde_json::Value::Null);
+    assert_eq!(review["from"], "default");
+    let table = run_config(&r.answers, &["--no-config"]);
+    assert_eq!(line(&table), "(none) default");
 }

@@ -48,6 +48,19 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Result<Settings, u8>
     };
     let settings = config::merge(command_line(cli, matches), file);
     write_back(cli, &settings);
+    // Checked here, not by clap, since the review file may come from the config.
+    let review = match &cli.command {
+        Command::Assess(args) => Some(&args.review),
+        Command::Report(args) => Some(&args.review),
+        _ => None,
+    };
+    if review.is_some_and(|r| r.ignore_acceptances && r.review.is_none()) {
+        output::stderr(
+            "error: --ignore-acceptances needs a review file: give --review REVIEW, \
+             or `review` in airisk.toml\n",
+        );
+        return Ok(Err(exit::ERROR));
+    }
     Ok(Ok(settings))
 }
 
@@ -69,12 +82,14 @@ fn command_line(cli: &Cli, matches: &ArgMatches) -> CommandLine {
         Command::Report(args) => {
             line.checklist = given(&args.checklist.checklists);
             line.rules = (!args.rules.is_empty()).then(|| args.rules.clone());
+            line.review.clone_from(&args.review.review);
         }
         Command::Diff(args) => line.checklist = given(&args.checklist.checklists),
         Command::Init(args) => line.checklist = given(&args.checklists),
         Command::Assess(args) => {
             line.checklist = given(&args.checklist.checklists);
             line.rules = (!args.rules.is_empty()).then(|| args.rules.clone());
+            line.review.clone_from(&args.review.review);
             line.outputs = (!args.outputs.is_empty()).then(|| args.outputs.clone());
             line.fail_on = typed(sub, "fail_on").then_some(args.fail_on);
             line.fail_on_rating = typed(sub, "fail_on_rating").then_some(args.fail_on_rating);
@@ -95,10 +110,12 @@ fn write_back(cli: &mut Cli, settings: &Settings) {
         Command::Report(args) => {
             args.checklist.checklists = checklist;
             args.rules.clone_from(&settings.rules.value);
+            args.review.review.clone_from(&settings.review.value);
         }
         Command::Assess(args) => {
             args.checklist.checklists = checklist;
             args.rules.clone_from(&settings.rules.value);
+            args.review.review.clone_from(&settings.review.value);
             args.outputs.clone_from(&settings.outputs.value);
             args.fail_on = settings.fail_on.value;
             args.fail_on_rating = settings.fail_on_rating.value;
@@ -196,6 +213,11 @@ fn rows(settings: &Settings) -> Vec<Row> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    let review = settings
+        .review
+        .value
+        .as_ref()
+        .map(|p| p.display().to_string());
     let outputs: Vec<String> = settings.outputs.value.iter().map(output_text).collect();
     vec![
         row(
@@ -212,6 +234,12 @@ fn rows(settings: &Settings) -> Vec<Row> {
             &settings.rules,
             list(paths.clone(), "(none)"),
             paths.into(),
+        ),
+        row(
+            "review",
+            &settings.review,
+            review.clone().unwrap_or_else(|| "(none)".to_owned()),
+            review.into(),
         ),
         row(
             "fail-on",
