@@ -522,9 +522,6 @@ impl Condition {
     }
 }
 
-/// How many rules an assessment needs before a second thread evaluates half of them.
-const PARALLEL_FROM: usize = 32;
-
 impl RuleSet {
     /// Compiles a checklist's own rules: those of every part, each against its own file
     /// for diagnostics.
@@ -617,39 +614,11 @@ impl RuleSet {
     }
 
     /// The rules that fire, in rule order.
-    ///
-    /// A rule's patterns compile on first use, and compiling is most of what the rules of
-    /// a small assessment cost; so from [`PARALLEL_FROM`] rules on, a second thread takes
-    /// every other rule. Each pattern still compiles once: the other thread waits for it.
     pub fn evaluate(&self, responses: &[Response]) -> Vec<&Rule> {
-        let fire = |rules: &mut dyn Iterator<Item = (usize, &Rule)>| -> Vec<usize> {
-            rules
-                .filter(|(_, rule)| rule.condition.holds(responses))
-                .map(|(index, _)| index)
-                .collect()
-        };
-        let all = || self.rules.iter().enumerate();
-        let fired = if self.rules.len() < PARALLEL_FROM {
-            fire(&mut all())
-        } else {
-            std::thread::scope(|scope| {
-                let odd = std::thread::Builder::new()
-                    .spawn_scoped(scope, || fire(&mut all().skip(1).step_by(2)));
-                match odd {
-                    Ok(odd) => {
-                        let mut fired = fire(&mut all().step_by(2));
-                        // A panic there is a bug; it surfaces here as it would have inline.
-                        let odd = odd.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                        fired.extend(odd);
-                        fired.sort_unstable();
-                        fired
-                    }
-                    // No thread to be had: the work is the same, done here.
-                    Err(_) => fire(&mut all()),
-                }
-            })
-        };
-        fired.into_iter().map(|i| &self.rules[i]).collect()
+        self.rules
+            .iter()
+            .filter(|rule| rule.condition.holds(responses))
+            .collect()
     }
 }
 
