@@ -7,6 +7,7 @@
 
 mod builtin;
 mod model;
+pub mod references;
 mod rule_def;
 
 use std::collections::HashMap;

@@ -102,3 +102,207 @@ fn the_csa_checklist_has_five_phases_and_is_assessed_like_any_other() {
     assert_eq!(v["rating"], "critical");
     assert_eq!(v["readiness"], 0.0);
 }
+
+// ---------------------------------------------------------------------------------------
+// References: every identifier exists in its framework and is cited for what it means.
+
+/// Every built-in checklist, parsed as plain YAML.
+fn builtin_checklists() -> Vec<(String, serde_yaml::Value)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            out.push((value["id"].as_str().unwrap().to_owned(), value));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(out.len(), 4);
+    out
+}
+
+fn str_list(value: &serde_yaml::Value) -> Vec<String> {
+    value
+        .as_sequence()
+        .map(|s| s.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// (checklist, question value) for every question of every built-in checklist.
+fn builtin_questions() -> Vec<(String, serde_yaml::Value)> {
+    let mut out = Vec::new();
+    for (id, checklist) in builtin_checklists() {
+        for section in checklist["sections"].as_sequence().unwrap() {
+            for question in section["questions"].as_sequence().unwrap() {
+                out.push((id.clone(), question.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// ATLAS techniques the built-in checklists may cite: the ones DOMAIN.md confirms.
+const ATLAS_KNOWN: &[&str] = &[
+    "AML.T0010",
+    "AML.T0010.001",
+    "AML.T0010.002",
+    "AML.T0010.003",
+    "AML.T0011.000",
+    "AML.T0015",
+    "AML.T0018",
+    "AML.T0018.000",
+    "AML.T0018.002",
+    "AML.T0019",
+    "AML.T0020",
+    "AML.T0024",
+    "AML.T0024.000",
+    "AML.T0024.001",
+    "AML.T0024.002",
+    "AML.T0029",
+    "AML.T0031",
+    "AML.T0034",
+    "AML.T0035",
+    "AML.T0040",
+    "AML.T0043",
+    "AML.T0044",
+    "AML.T0046",
+    "AML.T0050",
+    "AML.T0051",
+    "AML.T0051.000",
+    "AML.T0051.001",
+    "AML.T0053",
+    "AML.T0054",
+    "AML.T0055",
+    "AML.T0056",
+    "AML.T0057",
+    "AML.T0059",
+    "AML.T0070",
+    "AML.T0077",
+];
+/// BIML's architectural risk analysis: the analysis itself and its cross-cutting risks.
+const BIML_KNOWN: &[&str] = &[
+    "architectural-risk-analysis",
+    "adversarial-examples",
+    "data-poisoning",
+    "online-system-manipulation",
+    "transfer-learning-attack",
+    "data-confidentiality",
+    "reproducibility",
+    "overfitting",
+    "encoding-integrity",
+];
+/// ENISA's threat taxonomy for machine learning (2021).
+const ENISA_KNOWN: &[&str] = &[
+    "evasion",
+    "poisoning",
+    "model-or-data-disclosure",
+    "compromise-of-ml-application-components",
+    "failure-or-malfunction",
+];
+
+fn every_builtin_reference() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (_, checklist) in builtin_checklists() {
+        for section in checklist["sections"].as_sequence().unwrap() {
+            for q in section["questions"].as_sequence().unwrap() {
+                let id = q["id"].as_str().unwrap();
+                out.extend(
+                    str_list(&q["references"])
+                        .into_iter()
+                        .map(|r| (id.to_owned(), r)),
+                );
+            }
+        }
+        for rule in checklist["rules"].as_sequence().unwrap() {
+            let id = rule["id"].as_str().unwrap();
+            out.extend(
+                str_list(&rule["references"])
+                    .into_iter()
+                    .map(|r| (id.to_owned(), r)),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn builtin_references_exist_in_their_frameworks() {
+    use airisk::checklist::references::check_closed;
+    let all = every_builtin_reference();
+    assert!(all.len() > 500, "{}", all.len());
+    for (owner, reference) in all {
+        let (scheme, id) = reference.split_once(':').unwrap();
+        if let Some(result) = check_closed(scheme, id) {
+            assert_eq!(result, Ok(()), "{owner}: {reference}");
+        }
+        let known = match scheme {
+            "atlas" => ATLAS_KNOWN,
+            "biml" => BIML_KNOWN,
+            "enisa" => ENISA_KNOWN,
+            _ => continue,
+        };
+        assert!(
+            known.contains(&id),
+            "{owner}: {reference} is not a known id"
+        );
+    }
+}
+
+#[test]
+fn references_are_cited_for_what_they_mean() {
+    for (checklist, q) in builtin_questions() {
+        let id = q["id"].as_str().unwrap();
+        let refs = str_list(&q["references"]);
+        let text = format!(
+            "{} {}",
+            q["question"].as_str().unwrap(),
+            q["guidance"].as_str().unwrap()
+        )
+        .to_lowercase();
+        // CSA's guidelines leave fairness and explainability to other frameworks.
+        if ["fairness", "explainab", "bias", "mlts-model-7"]
+            .iter()
+            .any(|w| id.contains(w))
+        {
+            assert!(
+                !refs.iter().any(|r| r.starts_with("csa:")),
+                "{checklist}/{id} cites CSA"
+            );
+        }
+        // ML08 is an attack on the data the model learns from, not MLOps skew or drift.
+        if refs.iter().any(|r| r == "owasp-ml:ML08") {
+            assert!(id.contains("feedback"), "{checklist}/{id} cites ML08");
+        }
+        // AML.T0077 is exfiltration through content the client renders.
+        if refs.iter().any(|r| r == "atlas:AML.T0077") {
+            assert!(
+                text.contains("render") && (text.contains("link") || text.contains("image")),
+                "{checklist}/{id} cites AML.T0077"
+            );
+        }
+        // Chaff spam wastes defenders' time through volume; it is not feedback poisoning.
+        if refs.iter().any(|r| r == "atlas:AML.T0046") {
+            assert!(!id.contains("feedback"), "{checklist}/{id} cites AML.T0046");
+        }
+        // Telling people they deal with an AI is Art. 50(1); Art. 13 addresses deployers.
+        if text.contains("dealing with an ai") || text.contains("content is ai-generated") {
+            assert!(
+                refs.iter().any(|r| r == "eu-ai-act:Art. 50(1)"),
+                "{checklist}/{id} lacks Art. 50(1)"
+            );
+            assert!(
+                !refs.iter().any(|r| r == "eu-ai-act:Art. 13"),
+                "{checklist}/{id} cites Art. 13"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_lowest_ml_test_score_band_says_holes_are_worth_considering() {
+    let band = airisk::assess::ml_test_score_band(0.5);
+    assert!(band.contains("worth considering"), "{band}");
+    assert!(!band.contains("likely"), "{band}");
+}
