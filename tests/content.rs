@@ -306,3 +306,194 @@ fn the_lowest_ml_test_score_band_says_holes_are_worth_considering() {
     assert!(band.contains("worth considering"), "{band}");
     assert!(!band.contains("likely"), "{band}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Severities and pattern rules.
+
+const ORDER: [&str; 4] = ["low", "medium", "high", "critical"];
+
+fn rank(severity: &str) -> usize {
+    ORDER.iter().position(|s| *s == severity).unwrap()
+}
+
+/// The first question a condition names, which is a rule's anchor by default.
+fn first_question(condition: &serde_yaml::Value) -> Option<String> {
+    if let Some(q) = condition["question"].as_str() {
+        return Some(q.to_owned());
+    }
+    for key in ["all", "any"] {
+        if let Some(parts) = condition[key].as_sequence() {
+            if let Some(q) = parts.iter().find_map(first_question) {
+                return Some(q);
+            }
+        }
+    }
+    condition.get("not").and_then(first_question)
+}
+
+/// A rule as the engine sees it: id, anchor question, effective severity, whether it
+/// reads the elaboration with a regular expression.
+struct RuleInfo {
+    checklist: String,
+    id: String,
+    anchor: String,
+    severity: String,
+    pattern: bool,
+}
+
+fn builtin_rules() -> Vec<RuleInfo> {
+    let mut out = Vec::new();
+    for (id, checklist) in builtin_checklists() {
+        let mut severity_of = std::collections::HashMap::new();
+        for section in checklist["sections"].as_sequence().unwrap() {
+            for q in section["questions"].as_sequence().unwrap() {
+                severity_of.insert(
+                    q["id"].as_str().unwrap().to_owned(),
+                    q["severity"].as_str().unwrap().to_owned(),
+                );
+            }
+        }
+        for rule in checklist["rules"].as_sequence().unwrap() {
+            let anchor = rule["question"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| first_question(&rule["when"]))
+                .unwrap();
+            let severity = rule["severity"]
+                .as_str()
+                .map_or_else(|| severity_of[&anchor].clone(), str::to_owned);
+            let when = serde_yaml::to_string(&rule["when"]).unwrap();
+            out.push(RuleInfo {
+                checklist: id.clone(),
+                id: rule["id"].as_str().unwrap().to_owned(),
+                anchor,
+                severity,
+                pattern: when.contains("elaboration-matches")
+                    || when.contains("elaboration-not-matches"),
+            });
+        }
+    }
+    out
+}
+
+/// An honest N must not rate better than a weak Y: a rule that reads the elaboration of
+/// an answer is at least as severe as the N rule of the question it is attached to.
+#[test]
+fn pattern_rules_are_at_least_as_severe_as_the_n_rule_in_every_checklist() {
+    let rules = builtin_rules();
+    let mut checked = 0;
+    for rule in rules.iter().filter(|r| r.pattern) {
+        let n_rule = rules
+            .iter()
+            .find(|r| r.checklist == rule.checklist && r.id == format!("{}-no", rule.anchor))
+            .unwrap_or_else(|| panic!("{}: no N rule for {}", rule.id, rule.anchor));
+        assert!(
+            rank(&rule.severity) >= rank(&n_rule.severity),
+            "{}/{} is {} but {} is {}",
+            rule.checklist,
+            rule.id,
+            rule.severity,
+            n_rule.id,
+            n_rule.severity
+        );
+        checked += 1;
+    }
+    assert!(checked >= 45, "{checked}");
+}
+
+/// The same control carries the same severity (of its N rule) in every built-in checklist.
+#[test]
+fn the_same_control_has_the_same_severity_across_checklists() {
+    const SAME_CONTROL: &[&[&str]] = &[
+        &["model-red-teaming", "llm-red-teaming"],
+        &["model-threat-model", "csa-plan-threat-model"],
+        &["mon-risk-reassessment", "csa-ops-risk-reassessment"],
+        &["infra-secrets", "csa-deploy-secrets"],
+        &["infra-artefact-signing", "csa-deploy-artefact-integrity"],
+        &[
+            "model-pretrained-sources",
+            "csa-dev-artefact-verification",
+            "llm-model-provenance",
+        ],
+        &["model-dependencies", "csa-dev-component-inventory"],
+        &[
+            "data-poisoning-checks",
+            "csa-dev-data-integrity",
+            "llm-finetune-data-integrity",
+        ],
+        &[
+            "model-privacy-leakage",
+            "csa-dev-privacy-leakage",
+            "llm-finetune-data-leakage",
+        ],
+        &["infra-versioning", "csa-dev-traceability"],
+        &["infra-canary", "csa-deploy-staged-rollout", "mlts-infra-6"],
+        &[
+            "infra-predeploy-validation",
+            "csa-deploy-release-gate",
+            "mlts-infra-4",
+        ],
+        &["infra-integration-test", "mlts-infra-3"],
+        &[
+            "mon-performance",
+            "csa-ops-performance-monitoring",
+            "mlts-mon-7",
+        ],
+        &["mon-training-serving-skew", "mlts-mon-3"],
+        &["mon-staleness", "mlts-mon-4"],
+        &["mon-numerical-stability", "mlts-mon-5"],
+        &["mon-latency-cost", "mlts-mon-6"],
+        &["mon-dependency-changes", "mlts-mon-1"],
+        &["model-slices", "mlts-model-6"],
+        &["model-fairness", "mlts-model-7"],
+        &["model-complexity", "mlts-model-5"],
+        &["model-reproducibility", "mlts-infra-1"],
+        &[
+            "mon-human-oversight",
+            "csa-ops-human-override",
+            "llm-human-oversight",
+        ],
+        &[
+            "infra-incident-contingency",
+            "csa-deploy-incident-readiness",
+        ],
+        &["mon-incident-runbooks", "csa-ops-incident-response"],
+        &[
+            "mon-vulnerability-disclosure",
+            "csa-ops-vulnerability-disclosure",
+        ],
+        &["mon-secure-updates", "csa-ops-secure-updates"],
+        &["infra-audit-logs", "csa-ops-audit-logging"],
+        &["mon-end-of-life", "csa-eol-decommission-plan"],
+        &["infra-api-auth", "csa-deploy-api-protection"],
+        &["infra-rate-limiting", "llm-consumption-limits"],
+        &[
+            "mon-input-anomalies",
+            "csa-ops-attack-detection",
+            "llm-abuse-monitoring",
+        ],
+        &[
+            "infra-environment-isolation",
+            "csa-dev-environment-isolation",
+        ],
+        &["model-robustness", "csa-dev-adversarial-testing"],
+        &["data-feedback-loops", "csa-ops-feedback-integrity"],
+        &["model-ai-generated-code", "csa-dev-secure-coding"],
+    ];
+    let rules = builtin_rules();
+    let n_severity = |question: &str| {
+        rules
+            .iter()
+            .find(|r| r.id == format!("{question}-no"))
+            .unwrap_or_else(|| panic!("no question {question}"))
+            .severity
+            .clone()
+    };
+    for group in SAME_CONTROL {
+        let severities: Vec<String> = group.iter().map(|q| n_severity(q)).collect();
+        assert!(
+            severities.iter().all(|s| *s == severities[0]),
+            "{group:?}: {severities:?}"
+        );
+    }
+}
