@@ -497,3 +497,270 @@ fn the_same_control_has_the_same_severity_across_checklists() {
         );
     }
 }
+
+/// One answer of a test case: question, answer, elaboration.
+type Answer = (&'static str, &'static str, &'static str);
+
+/// A pattern rule with answers it must fire on and answers it must stay quiet on: good
+/// answers that name the bad practice in the negative.
+struct PatternCase {
+    checklist: &'static str,
+    rule: &'static str,
+    fires: &'static [Answer],
+    quiet: &'static [Answer],
+}
+
+const NEUTRAL: &str = "The control is in place: its owner checks it on a schedule and the records are kept in the project repository for review.";
+const NOT_LLM: &str = "A gradient-boosted tree model over tabular features, compared with logistic regression as a baseline.";
+const LLM: &str =
+    "An LLM (a hosted GPT model) answers customer questions from our help centre articles.";
+
+#[rustfmt::skip]
+const PATTERN_CASES: &[PatternCase] = &[
+    PatternCase { checklist: "ai-risk-control", rule: "infra-versioning-by-hand",
+        fires: &[("infra-versioning", "Y", "Models are versioned by hand: we copy them to a shared drive folder with the date in the file name.")],
+        quiet: &[("infra-versioning", "Y", "Every model is registered with its data version; nothing is versioned by hand and no dated copies are kept.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "model-dl-without-explainer",
+        fires: &[("model-complexity", "Y", "We use a deep learning model, a transformer fine-tuned on our tickets, after comparing it with logistic regression."),
+                 ("model-explainability", "Y", "Operators see the model's confidence for each decision in the case screen.")],
+        quiet: &[("model-complexity", "Y", "We use a deep learning model, a transformer fine-tuned on our tickets, after comparing it with logistic regression."),
+                 ("model-explainability", "Y", "We apply SHAP to every decision and review the explanations of a monthly sample.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "model-pickle-from-untrusted-source",
+        fires: &[("model-pretrained-sources", "Y", "We download pretrained weights from Hugging Face as .pkl pickle files and load them directly.")],
+        quiet: &[("model-pretrained-sources", "Y", "We download weights from Hugging Face; we do not use pickles from public hubs and the loader rejects them.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "infra-secrets-in-config-or-env",
+        fires: &[("infra-secrets", "Y", "API keys live in a .env file that is committed to the repository with the code.")],
+        quiet: &[("infra-secrets", "Y", "Keys are never hard-coded or committed; they are injected at runtime by the platform and rotated.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "mon-alerting-personal-mailbox",
+        fires: &[("mon-alerting", "Y", "Alerts are e-mailed to the lead data scientist's personal e-mail address.")],
+        quiet: &[("mon-alerting", "Y", "Alerts go to the team's on-call rotation, not to anyone's personal e-mail address.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "mon-performance-dashboard-only",
+        fires: &[("mon-performance", "Y", "Quality metrics are shown on a dashboard that the team looks at every week.")],
+        quiet: &[("mon-performance", "Y", "Quality metrics are on a dashboard and a breach of the threshold raises an alert to the on-call engineer.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "data-random-split-on-temporal-data",
+        fires: &[("data-splitting", "Y", "We split the transactions with a random shuffle into train, validation and test sets.")],
+        quiet: &[("data-splitting", "Y", "The transactions are never shuffled at random: older months train the model and the latest month tests it.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "model-metrics-accuracy-only",
+        fires: &[("model-metrics", "Y", "We report accuracy on the test set and release when it exceeds ninety percent.")],
+        quiet: &[("model-metrics", "Y", "We never release on accuracy; the bar is the expected harm per thousand cases agreed with the business.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "infra-access-shared-accounts",
+        fires: &[("infra-access-control", "Y", "The team uses a shared account to log in to the training cluster and the model store.")],
+        quiet: &[("infra-access-control", "Y", "Everyone has a personal identity; we prohibit shared accounts and access is reviewed each quarter.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "model-dependencies-unpinned",
+        fires: &[("model-dependencies", "Y", "Requirements use >= ranges and we always install the latest versions at build time.")],
+        quiet: &[("model-dependencies", "Y", "Every dependency is pinned by hash in a lock file; the build fails on unpinned packages.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "model-threat-model-late-or-planned",
+        fires: &[("model-threat-model", "Y", "A threat model will be written after the deployment of the first version.")],
+        quiet: &[("model-threat-model", "Y", "The threat model was written before any code, not after the launch, and is reviewed every quarter.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "data-retention-indefinite",
+        fires: &[("data-retention", "Y", "We keep everything forever in case it becomes useful for later models.")],
+        quiet: &[("data-retention", "Y", "Nothing is kept forever: each data set has a retention period of two years, enforced by lifecycle rules.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "data-encryption-weak",
+        fires: &[("data-encryption", "Y", "Data sets are stored unencrypted on the analytics server inside the office network.")],
+        quiet: &[("data-encryption", "Y", "No data is stored unencrypted; buckets use managed keys and every connection uses TLS 1.3.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "infra-api-auth-weak-crypto",
+        fires: &[("infra-api-auth", "Y", "Passwords are hashed with MD5 in our own auth module behind the API gateway.")],
+        quiet: &[("infra-api-auth", "Y", "Passwords are hashed with Argon2 by the framework; we migrated away from MD5 last year.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "mon-override-needs-code-change",
+        fires: &[("mon-human-oversight", "Y", "To stop the model an engineer must redeploy the service with a code change.")],
+        quiet: &[("mon-human-oversight", "Y", "Duty managers can pause the model from the admin console with no code change or redeploy.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "llm-in-use-but-llm-controls-na",
+        fires: &[("model-complexity", "Y", LLM), ("model-llm-input-defences", "NA", "We rely on the provider's safety features and have nothing to add here.")],
+        quiet: &[("model-complexity", "Y", NOT_LLM), ("model-llm-input-defences", "NA", "No generative model or prompt is part of this system, so there is no prompt to inject.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "llm-in-use-but-output-handling-na",
+        fires: &[("model-complexity", "Y", LLM), ("model-llm-output-handling", "NA", "We rely on the provider's safety features and have nothing to add here.")],
+        quiet: &[("model-complexity", "Y", NOT_LLM), ("model-llm-output-handling", "NA", "No generative model is part of this system, so there is no generated output to handle.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "personal-data-but-privacy-leakage-na",
+        fires: &[("model-privacy-leakage", "NA", "We think this risk is small for this kind of model and did not look into it.")],
+        quiet: &[("model-privacy-leakage", "NA", "We call a hosted model only; no training or fine-tuning happens on our data.")] },
+    PatternCase { checklist: "ai-risk-control", rule: "infra-integration-test-manual",
+        fires: &[("infra-integration-test", "Y", "The pipeline test is run manually on a developer's laptop before big changes.")],
+        quiet: &[("infra-integration-test", "Y", "Nothing is run by hand: the pipeline test runs automatically on each commit in CI.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-plan-risk-assessment-stale",
+        fires: &[("csa-plan-risk-assessment", "Y", "The risk assessment was done only once at the start and has never been updated.")],
+        quiet: &[("csa-plan-risk-assessment", "Y", "The risk assessment is updated every quarter and after each major change to the system.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-plan-threat-model-generic",
+        fires: &[("csa-plan-threat-model", "Y", "We have a threat model document that covers the general IT risks of the platform.")],
+        quiet: &[("csa-plan-threat-model", "Y", "The threat model covers poisoning, evasion and model extraction, mapped to MITRE ATLAS.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-dev-component-inventory-unpinned",
+        fires: &[("csa-dev-component-inventory", "Y", "The inventory lists each library, but the build installs the latest version of each.")],
+        quiet: &[("csa-dev-component-inventory", "Y", "The inventory pins every component by hash; we never pull latest tags of images or models.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-dev-unsafe-serialisation",
+        fires: &[("csa-dev-artefact-verification", "Y", "Third-party weights are loaded with torch.load from .pt files after a checksum check.")],
+        quiet: &[("csa-dev-artefact-verification", "Y", "We refuse pickle-based formats; weights are checked against the publisher's hash before use.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-dev-secrets-in-notebooks",
+        fires: &[("csa-dev-environment-isolation", "Y", "Environments are isolated, but some API keys are hard-coded in the notebook for convenience.")],
+        quiet: &[("csa-dev-environment-isolation", "Y", "Training runs in an isolated project; keys are never hard-coded and each person has an identity.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-dev-traceability-by-hand",
+        fires: &[("csa-dev-traceability", "Y", "Model versions and their data are recorded by hand in a spreadsheet.")],
+        quiet: &[("csa-dev-traceability", "Y", "Each model is tied to its data and code commit by the pipeline; nothing is recorded by hand.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-deploy-api-weak-auth",
+        fires: &[("csa-deploy-api-protection", "Y", "The inference API is a public endpoint with a single API key for all clients and rate limits.")],
+        quiet: &[("csa-deploy-api-protection", "Y", "Each client has its own OAuth token, as we replaced the single API key; rate limits apply per client.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-deploy-api-no-rate-limit",
+        fires: &[("csa-deploy-api-protection", "Y", "Clients authenticate with OAuth and inputs are validated against a schema.")],
+        quiet: &[("csa-deploy-api-protection", "Y", "Clients authenticate with OAuth and each client is rate limited to 100 requests per minute.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-deploy-secrets-in-config",
+        fires: &[("csa-deploy-secrets", "Y", "The service reads credentials from a config file baked into the Docker image.")],
+        quiet: &[("csa-deploy-secrets", "Y", "Credentials are never baked into images or config files; they are issued per environment and rotated.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-ops-monitoring-manual",
+        fires: &[("csa-ops-performance-monitoring", "Y", "We check the model's metrics manually in a monthly review meeting.")],
+        quiet: &[("csa-ops-performance-monitoring", "Y", "Quality is never checked manually; a job compares it with the requirements every hour.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-ops-incident-runbook-generic",
+        fires: &[("csa-ops-incident-response", "Y", "We follow the company incident process, which was exercised in March.")],
+        quiet: &[("csa-ops-incident-response", "Y", "The runbook covers rolling back to the previous model and taking the service offline; exercised in March.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-ops-incident-response-unexercised",
+        fires: &[("csa-ops-incident-response", "Y", "The runbook covers roll back and quarantine of data but has not been exercised yet.")],
+        quiet: &[("csa-ops-incident-response", "Y", "The runbook covers roll back and quarantine of data and was rehearsed in March.")] },
+    PatternCase { checklist: "csa-lifecycle", rule: "csa-eol-data-disposal-backups",
+        fires: &[("csa-eol-data-disposal", "Y", "Data will be deleted from the warehouse when the system is retired.")],
+        quiet: &[("csa-eol-data-disposal", "Y", "Data will be deleted from the warehouse and from every backup and snapshot when the system is retired.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-injection-defence-is-prompt-only",
+        fires: &[("llm-direct-prompt-injection", "Y", "The system prompt instructs the model to ignore attempts to change its rules.")],
+        quiet: &[("llm-direct-prompt-injection", "Y", "The system prompt sets the rules and a prompt-injection classifier screens every input.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-system-prompt-credentials-mentioned",
+        fires: &[("llm-system-prompt-secrets", "Y", "The system prompt contains the API key for the order service so the model can call it.")],
+        quiet: &[("llm-system-prompt-secrets", "Y", "The prompt never contains any API key or password; tools authenticate on the server side.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-provider-may-train",
+        fires: &[("llm-prompt-data-handling", "Y", "We use the free tier of the provider's API and redact e-mail addresses first.")],
+        quiet: &[("llm-prompt-data-handling", "Y", "We use the enterprise API under a processing agreement, not the free tier; e-mail addresses are redacted.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-output-dangerous-sink",
+        fires: &[("llm-output-handling", "Y", "The answer is inserted with innerHTML into the chat window of the web page.")],
+        quiet: &[("llm-output-handling", "Y", "We never use innerHTML or eval( on model output; answers are shown as plain text nodes.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-grounding-not-measured",
+        fires: &[("llm-grounding-accuracy", "Y", "Answers are grounded in our help centre articles and cite them.")],
+        quiet: &[("llm-grounding-accuracy", "Y", "Answers are grounded in our articles; faithfulness is evaluated weekly on a question set.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-model-version-floating",
+        fires: &[("llm-model-provenance", "Y", "We call the provider's latest model alias and read its model card.")],
+        quiet: &[("llm-model-provenance", "Y", "We pin the dated model version and never use the latest alias; its model card was read.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-knowledge-base-open-sources",
+        fires: &[("llm-knowledge-base-integrity", "Y", "The index includes pages crawled from the public web every night.")],
+        quiet: &[("llm-knowledge-base-integrity", "Y", "Only the internal policy library is indexed; no user-uploaded files or crawled pages enter it.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-vector-access-in-prompt",
+        fires: &[("llm-vector-store-access", "Y", "The system prompt tells the model to show only documents the user may see.")],
+        quiet: &[("llm-vector-store-access", "Y", "Permissions are enforced by the retriever's filter, never by what the system prompt tells the model.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-tool-broad-privilege",
+        fires: &[("llm-tool-permissions", "Y", "Tools use a shared service account with admin rights on the order system.")],
+        quiet: &[("llm-tool-permissions", "Y", "Each tool acts with the user's delegated token; no tool runs with admin or root rights.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-consumption-limits-incomplete",
+        fires: &[("llm-consumption-limits", "Y", "Each request times out after 30 seconds and spend is tracked against the monthly budget.")],
+        quiet: &[("llm-consumption-limits", "Y", "Each user is rate limited to 20 requests per minute and spend alerts fire at 80 percent of budget.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-consumption-no-budget-alert",
+        fires: &[("llm-consumption-limits", "Y", "Per-user rate limits of 20 requests per minute apply, with a 30 second timeout.")],
+        quiet: &[("llm-consumption-limits", "Y", "Per-user rate limits apply and an alert fires at 80 percent of the monthly budget.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-red-teaming-one-off",
+        fires: &[("llm-red-teaming", "Y", "An external team red-teamed the application once before launch.")],
+        quiet: &[("llm-red-teaming", "Y", "An external team red-teams the application once a quarter and after every major change.")] },
+    PatternCase { checklist: "genai-addendum", rule: "llm-tools-without-kill-switch",
+        fires: &[("llm-human-oversight", "Y", "Support leads review a sample of conversations every week and correct the answers.")],
+        quiet: &[("llm-human-oversight", "Y", "Support leads review conversations and can turn off any tool with a feature flag.")] },
+    PatternCase { checklist: "ml-test-score", rule: "mlts-infra-3-frequency",
+        fires: &[("mlts-infra-3", "Y", "The integration test is automated and checks the model from raw data to deployment.")],
+        quiet: &[("mlts-infra-3", "Y", "The integration test runs on every pull request in CI, from raw data to deployment.")] },
+    PatternCase { checklist: "ml-test-score", rule: "mlts-infra-7-retrain-is-not-rollback",
+        fires: &[("mlts-infra-7", "Y", "To roll back we retrain the model from the older snapshot of the data.")],
+        quiet: &[("mlts-infra-7", "Y", "We point serving at the prior version in the model store; there is no need to retrain.")] },
+    PatternCase { checklist: "ml-test-score", rule: "mlts-mon-7-no-alerting",
+        fires: &[("mlts-mon-7", "Y", "Prediction quality is tracked against labels on a dashboard as they arrive.")],
+        quiet: &[("mlts-mon-7", "Y", "Prediction quality is tracked against labels and a drop raises an alert to the on-call engineer.")] },
+];
+
+/// Writes an answer file for `checklist` with every question answered Y (with a neutral
+/// elaboration) except `answers`, assesses it and returns the ids of the rules that fired.
+fn fired_rules(checklist: &str, answers: &[(&str, &str, &str)]) -> Vec<String> {
+    use serde_yaml::{Mapping, Value};
+    let (_, model) = builtin_checklists()
+        .into_iter()
+        .find(|(id, _)| id == checklist)
+        .unwrap();
+    let scored = model["scoring"].as_str() == Some("ml-test-score");
+    let mut all = Mapping::new();
+    for section in model["sections"].as_sequence().unwrap() {
+        for q in section["questions"].as_sequence().unwrap() {
+            let id = q["id"].as_str().unwrap();
+            let (answer, text) = answers
+                .iter()
+                .find(|(q, _, _)| *q == id)
+                .map_or(("Y", NEUTRAL), |(_, a, t)| (*a, *t));
+            let mut entry = Mapping::new();
+            entry.insert("answer".into(), answer.into());
+            entry.insert("elaboration".into(), text.into());
+            if scored && answer == "Y" {
+                entry.insert("implementation".into(), "automated".into());
+            }
+            all.insert(id.into(), Value::Mapping(entry));
+        }
+    }
+    let mut project = Mapping::new();
+    project.insert("name".into(), "Pattern rule test".into());
+    let mut file = Mapping::new();
+    file.insert("checklist".into(), checklist.into());
+    file.insert("project".into(), Value::Mapping(project));
+    file.insert("answers".into(), Value::Mapping(all));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("answers.yaml");
+    std::fs::write(&path, serde_yaml::to_string(&file).unwrap()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airisk"))
+        .arg("assess")
+        .arg(&path)
+        .args(["--format", "json", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_pattern_rule_fires_on_a_bad_answer_and_not_on_a_good_one_or_an_n() {
+    let rules = builtin_rules();
+    for rule in rules.iter().filter(|r| r.pattern) {
+        assert!(
+            PATTERN_CASES.iter().any(|c| c.rule == rule.id),
+            "{}/{} has no test answers",
+            rule.checklist,
+            rule.id
+        );
+    }
+    for case in PATTERN_CASES {
+        let fired = fired_rules(case.checklist, case.fires);
+        assert!(
+            fired.iter().any(|r| r == case.rule),
+            "{} did not fire: {fired:?}",
+            case.rule
+        );
+        let fired = fired_rules(case.checklist, case.quiet);
+        assert!(
+            !fired.iter().any(|r| r == case.rule),
+            "{} fired on a good answer",
+            case.rule
+        );
+        // The same words under an honest N: only the N rule reports the question.
+        let anchor = &rules.iter().find(|r| r.id == case.rule).unwrap().anchor;
+        let mut as_n: Vec<(&str, &str, &str)> = case.fires.to_vec();
+        match as_n.iter_mut().find(|(q, _, _)| q == anchor) {
+            Some(answer) => answer.1 = "N",
+            None => as_n.push((anchor.as_str(), "N", NEUTRAL)),
+        }
+        let fired = fired_rules(case.checklist, &as_n);
+        let on_anchor: Vec<&String> = fired
+            .iter()
+            .filter(|r| {
+                rules
+                    .iter()
+                    .any(|x| x.checklist == case.checklist && &x.id == *r && &x.anchor == anchor)
+            })
+            .collect();
+        assert_eq!(
+            on_anchor,
+            [&format!("{anchor}-no")],
+            "{}: {fired:?}",
+            case.rule
+        );
+    }
+}
