@@ -764,3 +764,60 @@ fn every_pattern_rule_fires_on_a_bad_answer_and_not_on_a_good_one_or_an_n() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Examples.
+
+/// Each example's committed report is dated after the latest event its answers describe
+/// (a full date, or a month and year taken as its last day): an assessment dated before
+/// what it assesses reads as made up.
+#[test]
+fn example_reports_are_dated_after_every_event_in_their_answers() {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let iso = regex::Regex::new(r"\b(20\d\d)-(\d\d)-(\d\d)\b").unwrap();
+    let month_year = regex::Regex::new(&format!(r"\b({}) (20\d\d)\b", MONTHS.join("|"))).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut examples = 0;
+    for entry in std::fs::read_dir(root.join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let answers = std::fs::read_to_string(&path).unwrap();
+        let report =
+            std::fs::read_to_string(root.join(format!("examples/reports/{name}.md"))).unwrap();
+        let dated = iso
+            .captures(report.split("**Assessed on:**").nth(1).unwrap())
+            .map(|c| format!("{}-{}-{}", &c[1], &c[2], &c[3]))
+            .unwrap();
+        let mut latest = String::new();
+        for c in iso.captures_iter(&answers) {
+            latest = latest.max(format!("{}-{}-{}", &c[1], &c[2], &c[3]));
+        }
+        for c in month_year.captures_iter(&answers) {
+            let month = MONTHS.iter().position(|m| *m == &c[1]).unwrap() + 1;
+            latest = latest.max(format!("{}-{month:02}-31", &c[2]));
+        }
+        assert!(!latest.is_empty(), "{name} mentions no date");
+        assert!(
+            dated > latest,
+            "{name}: report dated {dated}, answers mention {latest}"
+        );
+        examples += 1;
+    }
+    assert_eq!(examples, 5);
+}
