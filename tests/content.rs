@@ -143,43 +143,56 @@ fn builtin_questions() -> Vec<(String, serde_yaml::Value)> {
     out
 }
 
-/// ATLAS techniques the built-in checklists may cite: the ones DOMAIN.md confirms.
-const ATLAS_KNOWN: &[&str] = &[
-    "AML.T0010",
-    "AML.T0010.001",
-    "AML.T0010.002",
-    "AML.T0010.003",
-    "AML.T0011.000",
-    "AML.T0015",
-    "AML.T0018",
-    "AML.T0018.000",
-    "AML.T0018.002",
-    "AML.T0019",
-    "AML.T0020",
-    "AML.T0024",
-    "AML.T0024.000",
-    "AML.T0024.001",
-    "AML.T0024.002",
-    "AML.T0029",
-    "AML.T0031",
-    "AML.T0034",
-    "AML.T0035",
-    "AML.T0040",
-    "AML.T0043",
-    "AML.T0044",
-    "AML.T0046",
-    "AML.T0050",
-    "AML.T0051",
-    "AML.T0051.000",
-    "AML.T0051.001",
-    "AML.T0053",
-    "AML.T0054",
-    "AML.T0055",
-    "AML.T0056",
-    "AML.T0057",
-    "AML.T0059",
-    "AML.T0070",
-    "AML.T0077",
+/// ATLAS techniques the built-in checklists may cite: the ones DOMAIN.md confirms, with
+/// a short label of our own.
+const ATLAS_KNOWN: &[(&str, &str)] = &[
+    ("AML.T0010", "AI supply chain compromise"),
+    ("AML.T0010.001", "AI supply chain compromise: AI software"),
+    ("AML.T0010.002", "AI supply chain compromise: data"),
+    ("AML.T0010.003", "AI supply chain compromise: model"),
+    ("AML.T0011.000", "unsafe AI artefacts"),
+    ("AML.T0015", "evade AI model"),
+    ("AML.T0018", "manipulate AI model"),
+    ("AML.T0018.000", "manipulate AI model: poison"),
+    ("AML.T0018.002", "manipulate AI model: embed malware"),
+    ("AML.T0019", "publish poisoned datasets"),
+    ("AML.T0020", "poison training data"),
+    ("AML.T0024", "exfiltration via AI inference API"),
+    (
+        "AML.T0024.000",
+        "exfiltration via inference API: membership inference",
+    ),
+    (
+        "AML.T0024.001",
+        "exfiltration via inference API: model inversion",
+    ),
+    (
+        "AML.T0024.002",
+        "exfiltration via inference API: model extraction",
+    ),
+    ("AML.T0029", "denial of AI service"),
+    ("AML.T0031", "erode AI model integrity"),
+    ("AML.T0034", "cost harvesting"),
+    ("AML.T0035", "AI artefact collection"),
+    ("AML.T0040", "AI model inference API access"),
+    ("AML.T0043", "craft adversarial data"),
+    ("AML.T0044", "full AI model access"),
+    ("AML.T0046", "spamming with chaff data"),
+    ("AML.T0050", "command and scripting interpreter"),
+    ("AML.T0051", "LLM prompt injection"),
+    ("AML.T0051.000", "LLM prompt injection: direct"),
+    ("AML.T0051.001", "LLM prompt injection: indirect"),
+    ("AML.T0053", "AI agent tool invocation"),
+    ("AML.T0054", "LLM jailbreak"),
+    ("AML.T0055", "unsecured credentials"),
+    ("AML.T0056", "extract LLM system prompt"),
+    ("AML.T0057", "LLM data leakage"),
+    ("AML.T0059", "erode dataset integrity"),
+    ("AML.T0070", "RAG poisoning"),
+    (
+        "AML.T0077",
+        "LLM response rendering (exfiltration through rendered content)",
+    ),
 ];
 /// BIML's architectural risk analysis: the analysis itself and its cross-cutting risks.
 const BIML_KNOWN: &[&str] = &[
@@ -238,15 +251,12 @@ fn builtin_references_exist_in_their_frameworks() {
             assert_eq!(result, Ok(()), "{owner}: {reference}");
         }
         let known = match scheme {
-            "atlas" => ATLAS_KNOWN,
-            "biml" => BIML_KNOWN,
-            "enisa" => ENISA_KNOWN,
+            "atlas" => ATLAS_KNOWN.iter().any(|(a, _)| *a == id),
+            "biml" => BIML_KNOWN.contains(&id),
+            "enisa" => ENISA_KNOWN.contains(&id),
             _ => continue,
         };
-        assert!(
-            known.contains(&id),
-            "{owner}: {reference} is not a known id"
-        );
+        assert!(known, "{owner}: {reference} is not a known id");
     }
 }
 
@@ -820,4 +830,355 @@ fn example_reports_are_dated_after_every_event_in_their_answers() {
         examples += 1;
     }
     assert_eq!(examples, 5);
+}
+
+// ---------------------------------------------------------------------------------------
+// docs/coverage.md, generated from the checklists.
+
+/// Each consideration DOMAIN.md says a review must probe, by section of the default
+/// checklist, with the questions of `ai-risk-control` that probe it. Rows starting with
+/// *(added)* go beyond DOMAIN.md's list because a framework control needs them.
+#[rustfmt::skip]
+const CONSIDERATIONS: &[(&str, &str, &[&str])] = &[
+    ("Data", "Data is checked for poisoning before use", &["data-poisoning-checks"]),
+    ("Data", "Provenance of every data set is recorded", &["data-provenance"]),
+    ("Data", "Integrity hashes detect tampering", &["data-integrity"]),
+    ("Data", "Data represents the problem space: operating conditions, demographics, class balance, natural term frequency", &["data-representativeness"]),
+    ("Data", "Known gaps in the data are written down", &["data-representativeness", "data-documentation"]),
+    ("Data", "Input-output feedback loops are identified and controlled", &["data-feedback-loops"]),
+    ("Data", "Splits leak nothing between train, validation and test; time-based splits where needed", &["data-splitting"]),
+    ("Data", "Processing (cleaning, filtering, labelling, sampling) does not introduce bias", &["data-processing-bias"]),
+    ("Data", "Fairness of the data is tested before training", &["data-fairness-testing"]),
+    ("Data", "Only the personal data needed is collected", &["data-minimisation"]),
+    ("Data", "The purpose of use is compatible with the purpose of collection", &["data-minimisation"]),
+    ("Data", "A lawful basis exists under the applicable law (PDPA, PDPO, GDPR)", &["data-lawful-basis"]),
+    ("Data", "Anonymisation, pseudonymisation or synthetic data where identities are not needed", &["data-deidentification"]),
+    ("Data", "Encryption at rest and in transit", &["data-encryption"]),
+    ("Data", "Erasure once the purpose is fulfilled; retention and disposal", &["data-retention", "mon-end-of-life"]),
+    ("Data", "Named people review data quality", &["data-quality-owners"]),
+    ("Data", "How data is collected, used and stored is documented", &["data-documentation"]),
+    ("Modelling", "Model complexity suits the problem (a simpler model is not automatically better)", &["model-complexity"]),
+    ("Modelling", "Model assumptions are identified and verified", &["model-assumptions"]),
+    ("Modelling", "Design choices are examined systematically", &["model-design-choices"]),
+    ("Modelling", "Sensitivity to hyperparameters is known", &["model-hyperparameter-sensitivity"]),
+    ("Modelling", "The metric fits the task and the harm errors cause", &["model-metrics"]),
+    ("Modelling", "Quality is measured on important data slices", &["model-slices"]),
+    ("Modelling", "Fairness of the model", &["model-fairness"]),
+    ("Modelling", "Robustness to noise, adversarial inputs and evasion", &["model-robustness", "model-red-teaming"]),
+    ("Modelling", "Interpretability and explainability", &["model-explainability"]),
+    ("Modelling", "Training is reproducible", &["model-reproducibility", "infra-versioning"]),
+    ("Modelling", "Models, libraries and tools come only from trusted sources, pinned and scanned", &["model-pretrained-sources", "model-dependencies"]),
+    ("Modelling", "AI-generated code is reviewed", &["model-ai-generated-code"]),
+    ("Modelling", "Generative / LLM systems: prompt-injection defences and input validation", &["model-llm-input-defences"]),
+    ("Modelling", "Generative / LLM systems: output filtering for sensitive or toxic content", &["model-llm-output-handling"]),
+    ("Modelling", "Generative / LLM systems: source verification", &["model-llm-output-handling"]),
+    ("Modelling", "Red teaming", &["model-red-teaming"]),
+    ("Modelling", "Threat model of data flows, attack surfaces (APIs, prompts, training pipelines) and misuse, done before building", &["model-threat-model"]),
+    ("Modelling", "*(added)* Leakage of training data through membership inference, inversion or memorisation", &["model-privacy-leakage"]),
+    ("Infrastructure", "Pipelines support training, validation, deployment and roll-back", &["infra-deployment-pipeline"]),
+    ("Infrastructure", "Access control with least privilege", &["infra-access-control"]),
+    ("Infrastructure", "Data, model and code are versioned for traceability and reproducibility", &["infra-versioning"]),
+    ("Infrastructure", "Development and production are isolated", &["infra-environment-isolation"]),
+    ("Infrastructure", "Training runs in isolated environments", &["infra-training-isolation"]),
+    ("Infrastructure", "Secrets management", &["infra-secrets"]),
+    ("Infrastructure", "Model artefacts are signed", &["infra-artefact-signing"]),
+    ("Infrastructure", "The whole ML pipeline is integration-tested on every change (small-data run)", &["infra-integration-test"]),
+    ("Infrastructure", "Model quality is validated before serving", &["infra-predeploy-validation"]),
+    ("Infrastructure", "Canary releases", &["infra-canary"]),
+    ("Infrastructure", "Strong API authentication, established crypto and auth libraries, secure cookies, modern password hashing", &["infra-api-auth"]),
+    ("Infrastructure", "Rate limiting per source against abuse and denial of service", &["infra-rate-limiting"]),
+    ("Infrastructure", "Audit logs", &["infra-audit-logs"]),
+    ("Infrastructure", "Incident management and a contingency plan to suspend or fall back", &["infra-incident-contingency", "mon-incident-runbooks"]),
+    ("Infrastructure", "Responsible release", &["infra-responsible-release"]),
+    ("Monitoring", "Performance is monitored continuously against requirements", &["mon-performance"]),
+    ("Monitoring", "Drift in data or trends, sensor or hardware degradation", &["mon-drift"]),
+    ("Monitoring", "Alerts reach the responsible team automatically", &["mon-alerting"]),
+    ("Monitoring", "Training/serving skew", &["mon-training-serving-skew"]),
+    ("Monitoring", "Staleness of the model", &["mon-staleness"]),
+    ("Monitoring", "Numerical stability", &["mon-numerical-stability"]),
+    ("Monitoring", "Latency and cost regressions", &["mon-latency-cost"]),
+    ("Monitoring", "Dependency changes are notified", &["mon-dependency-changes"]),
+    ("Monitoring", "Anomalous input patterns are watched", &["mon-input-anomalies"]),
+    ("Monitoring", "Output anomalies are watched (a spike in one class or prompt)", &["mon-output-anomalies"]),
+    ("Monitoring", "Automated retraining or roll-back when performance or fairness thresholds are breached", &["mon-remediation-on-breach", "mon-auto-remediation"]),
+    ("Monitoring", "AI-aware incident runbooks (quarantine, retrain, take offline)", &["mon-incident-runbooks"]),
+    ("Monitoring", "Human oversight able to override or pause", &["mon-human-oversight"]),
+    ("Monitoring", "Vulnerability disclosure process", &["mon-vulnerability-disclosure"]),
+    ("Monitoring", "Secure updates", &["mon-secure-updates"]),
+    ("Monitoring", "Periodic re-assessment of risk after any significant change", &["mon-risk-reassessment"]),
+    ("Monitoring", "End of life: disposal of data and models", &["mon-end-of-life"]),
+];
+
+const NIST_TITLES: &[(&str, &str)] = &[
+    ("GOVERN 1.1", "legal and regulatory requirements"),
+    ("MEASURE 2.4", "behaviour monitored in production"),
+    ("MEASURE 2.5", "valid and reliable"),
+    ("MEASURE 2.6", "safety"),
+    ("MEASURE 2.7", "security and resilience"),
+    ("MEASURE 2.8", "transparency and accountability"),
+    ("MEASURE 2.9", "explainability and interpretability"),
+    ("MEASURE 2.10", "privacy"),
+    ("MEASURE 2.11", "fairness and bias"),
+    (
+        "MANAGE 4.1",
+        "post-deployment monitoring, override, decommissioning, incidents, change",
+    ),
+];
+const EU_AI_ACT_TITLES: &[(&str, &str)] = &[
+    ("Art. 9", "risk management"),
+    ("Art. 10", "data and data governance"),
+    ("Art. 11", "technical documentation"),
+    ("Art. 12", "record keeping"),
+    ("Art. 13", "transparency and information to deployers"),
+    ("Art. 14", "human oversight"),
+    ("Art. 15", "accuracy, robustness and cybersecurity"),
+    (
+        "Art. 50(1)",
+        "telling people they interact with an AI system",
+    ),
+];
+
+fn backticked(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "(not cited)".to_owned();
+    }
+    ids.iter()
+        .map(|q| format!("`{q}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Sorts `ML2` before `ML10` and `MEASURE 2.4` before `MEASURE 2.10`.
+fn natural_key(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in id.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() || !text.is_empty() {
+                key.push((std::mem::take(&mut text), digits.parse().unwrap_or(0)));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    key
+}
+
+fn coverage_markdown() -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let checklists = builtin_checklists();
+    let questions = builtin_questions();
+    let rules = builtin_rules();
+    let mut out = String::new();
+    out.push_str("# Coverage of the built-in checklists\n\n");
+    out.push_str(
+        "What the built-in checklists ask and why: the considerations a security review of \
+         an AI system must probe with the questions of `ai-risk-control` that probe them, and \
+         every framework identifier the checklists cite with the questions citing it. Use it to \
+         check that a change keeps every consideration covered, or to find the questions behind \
+         a control an auditor asks about.\n\n",
+    );
+    out.push_str(
+        "This file is generated from `checklists/*.yaml` by the test `coverage_doc_is_current` \
+         in `tests/content.rs`, which fails when the file is stale. Regenerate it with \
+         `AIRISK_UPDATE_COVERAGE=1 cargo test --test content coverage`. The considerations and \
+         the short labels of framework identifiers are kept in that test.\n\n",
+    );
+
+    out.push_str("## At a glance\n\n");
+    out.push_str("| checklist | questions | critical | high | medium | low | NA allowed | N rules | other rules |\n");
+    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (id, _) in &checklists {
+        let qs: Vec<&serde_yaml::Value> = questions
+            .iter()
+            .filter(|(c, _)| c == id)
+            .map(|(_, q)| q)
+            .collect();
+        let count = |sev: &str| qs.iter().filter(|q| q["severity"] == sev).count();
+        let na = qs
+            .iter()
+            .filter(|q| q["na-allowed"].as_bool() != Some(false))
+            .count();
+        let n_rules = rules
+            .iter()
+            .filter(|r| &r.checklist == id && r.id == format!("{}-no", r.anchor))
+            .count();
+        let all_rules = rules.iter().filter(|r| &r.checklist == id).count();
+        let _ = writeln!(
+            out,
+            "| `{id}` | {} | {} | {} | {} | {} | {na} | {n_rules} | {} |",
+            qs.len(),
+            count("critical"),
+            count("high"),
+            count("medium"),
+            count("low"),
+            all_rules - n_rules
+        );
+    }
+    out.push_str(
+        "\nEvery question has a rule `<question-id>-no` that fires on an N answer. Rules that \
+         read the elaboration (pattern rules) never fire on an N answer, so no question is reported twice, and are \
+         at least as severe as the question's N rule.\n\n",
+    );
+
+    out.push_str("## Considerations and the questions that probe them\n\n");
+    out.push_str("The considerations of a review of an AI system, section by section, with the questions of `ai-risk-control` that probe them. A question may serve more than one consideration.\n");
+    let mut section = "";
+    for (s, consideration, ids) in CONSIDERATIONS {
+        if *s != section {
+            section = s;
+            let _ = write!(
+                out,
+                "\n### {s}\n\n| consideration | questions |\n| --- | --- |\n"
+            );
+        }
+        let ids: Vec<String> = ids.iter().map(|q| (*q).to_owned()).collect();
+        let _ = writeln!(out, "| {consideration} | {} |", backticked(&ids));
+    }
+
+    out.push_str("\n## Framework identifiers and the questions that cite them\n\n");
+    out.push_str(
+        "Identifiers use the reference schemes of [checklists.md](checklists.md#reference-schemes). \
+         The label is a short description of our own, not the framework's wording. For the \
+         frameworks with a closed list, every identifier is shown, cited or not.\n",
+    );
+    let mut cited: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (_, q) in &questions {
+        for r in str_list(&q["references"]) {
+            let (scheme, id) = r.split_once(':').unwrap();
+            cited
+                .entry((scheme.to_owned(), id.to_owned()))
+                .or_default()
+                .push(q["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let schemes: &[(&str, &str)] = &[
+        ("owasp-ml", "OWASP Machine Learning Security Top 10 (2023)"),
+        ("owasp-llm", "OWASP Top 10 for LLM Applications (2025)"),
+        ("ml-test-score", "Google's ML Test Score (2017)"),
+        (
+            "csa",
+            "Singapore CSA, Guidelines on Securing AI Systems: life-cycle phases",
+        ),
+        ("atlas", "MITRE ATLAS techniques"),
+        ("nist-ai-rmf", "NIST AI RMF 1.0"),
+        ("eu-ai-act", "EU AI Act articles"),
+        ("biml", "BIML architectural risk analysis of ML systems"),
+        (
+            "enisa",
+            "ENISA, Securing Machine Learning Algorithms (2021): threats",
+        ),
+    ];
+    for (scheme, title) in schemes {
+        let _ = write!(
+            out,
+            "\n### {title}\n\n| identifier | label | questions |\n| --- | --- | --- |\n"
+        );
+        let closed = airisk::checklist::references::CLOSED
+            .iter()
+            .find(|c| c.name == *scheme);
+        let mut ids: Vec<(String, String)> = match closed {
+            Some(c) => c
+                .ids
+                .iter()
+                .map(|(i, t)| ((*i).to_owned(), (*t).to_owned()))
+                .collect(),
+            None => cited
+                .keys()
+                .filter(|(s, _)| s == scheme)
+                .map(|(_, id)| {
+                    let label = ATLAS_KNOWN
+                        .iter()
+                        .chain(NIST_TITLES)
+                        .chain(EU_AI_ACT_TITLES)
+                        .find(|(i, _)| *i == id)
+                        .map_or_else(|| id.replace('-', " "), |(_, t)| (*t).to_owned());
+                    (id.clone(), label)
+                })
+                .collect(),
+        };
+        if closed.is_none() {
+            ids.sort_by_key(|(id, _)| natural_key(id));
+        }
+        for (id, label) in ids {
+            let qs = cited
+                .get(&((*scheme).to_owned(), id.clone()))
+                .cloned()
+                .unwrap_or_default();
+            let _ = writeln!(out, "| `{scheme}:{id}` | {label} | {} |", backticked(&qs));
+        }
+    }
+
+    out.push_str("\n## Rules beyond N answers\n\n");
+    out.push_str(
+        "| checklist | rule | question | severity | finding |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for (id, checklist) in &checklists {
+        for rule in checklist["rules"].as_sequence().unwrap() {
+            let rid = rule["id"].as_str().unwrap();
+            let info = rules
+                .iter()
+                .find(|r| &r.checklist == id && r.id == rid)
+                .unwrap();
+            if rid == format!("{}-no", info.anchor) {
+                continue;
+            }
+            let finding = one_line(rule["finding"].as_str().unwrap()).replace('|', "\\|");
+            let _ = writeln!(
+                out,
+                "| `{id}` | `{rid}` | `{}` | {} | {finding} |",
+                info.anchor, info.severity
+            );
+        }
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn coverage_doc_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/coverage.md");
+    let text = coverage_markdown();
+    if std::env::var_os("AIRISK_UPDATE_COVERAGE").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(&path).unwrap() == text,
+        "docs/coverage.md is stale; regenerate with: AIRISK_UPDATE_COVERAGE=1 cargo test --test content coverage"
+    );
+}
+
+/// Every consideration names questions that exist, and every question of the default
+/// checklist serves at least one consideration.
+#[test]
+fn every_consideration_is_probed_and_every_default_question_serves_one() {
+    let defaults: Vec<String> = builtin_questions()
+        .into_iter()
+        .filter(|(c, _)| c == "ai-risk-control")
+        .map(|(_, q)| q["id"].as_str().unwrap().to_owned())
+        .collect();
+    for (_, consideration, ids) in CONSIDERATIONS {
+        assert!(!ids.is_empty(), "{consideration}");
+        for id in *ids {
+            assert!(
+                defaults.iter().any(|q| q == id),
+                "{consideration}: no question {id}"
+            );
+        }
+    }
+    for q in &defaults {
+        assert!(
+            CONSIDERATIONS
+                .iter()
+                .any(|(_, _, ids)| ids.contains(&q.as_str())),
+            "{q} serves no consideration"
+        );
+    }
 }
