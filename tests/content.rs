@@ -1182,3 +1182,44 @@ fn every_consideration_is_probed_and_every_default_question_serves_one() {
         );
     }
 }
+
+/// Every question says what a good answer contains, cites at least one framework, and has
+/// an N rule whose recommendation says what to do and which evidence closes the finding.
+#[test]
+fn every_question_has_guidance_a_reference_and_an_n_rule_naming_its_evidence() {
+    let mut checked = 0;
+    for (checklist_id, checklist) in builtin_checklists() {
+        let recommendations: std::collections::HashMap<String, String> = checklist["rules"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_owned(),
+                    one_line(r["recommendation"].as_str().unwrap()),
+                )
+            })
+            .collect();
+        for section in checklist["sections"].as_sequence().unwrap() {
+            for q in section["questions"].as_sequence().unwrap() {
+                let id = q["id"].as_str().unwrap();
+                let at = format!("{checklist_id}/{id}");
+                assert!(
+                    q["guidance"].as_str().is_some_and(|g| g.trim().len() >= 80),
+                    "{at}: guidance"
+                );
+                assert!(!str_list(&q["references"]).is_empty(), "{at}: references");
+                let recommendation = recommendations
+                    .get(&format!("{id}-no"))
+                    .unwrap_or_else(|| panic!("{at}: no N rule"));
+                assert!(recommendation.len() >= 80, "{at}: recommendation too thin");
+                assert!(
+                    recommendation.to_lowercase().contains("evidence"),
+                    "{at}: the recommendation names no evidence"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 161);
+}
