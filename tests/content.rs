@@ -332,10 +332,11 @@ fn first_question(condition: &serde_yaml::Value) -> Option<String> {
         return Some(q.to_owned());
     }
     for key in ["all", "any"] {
-        if let Some(parts) = condition[key].as_sequence() {
-            if let Some(q) = parts.iter().find_map(first_question) {
-                return Some(q);
-            }
+        if let Some(q) = condition[key]
+            .as_sequence()
+            .and_then(|parts| parts.iter().find_map(first_question))
+        {
+            return Some(q);
         }
     }
     condition.get("not").and_then(first_question)
