@@ -8,10 +8,15 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
-use crate::checklist::{Checklist, ChecklistMeta, Question, QuestionRef, Scoring, Severity};
+use crate::checklist::{
+    Checklist, ChecklistMeta, Presentation, Question, QuestionRef, ReferenceScheme, Scoring,
+    Severity,
+};
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Seg};
+
+mod obligation;
 
 /// Version of the JSON serialization; bumped on any incompatible change.
 /// Version 2: the question definitions in `questions` spell `na_allowed` and
@@ -118,6 +123,9 @@ pub struct SectionSummary<'c> {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    /// N answers the question's obligation lets stand (see [`Question::deviation_allowed`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deviations: usize,
     pub findings: BySeverity,
     pub rating: Rating,
     /// 0 to 100; `None` when every question is NA.
@@ -135,6 +143,9 @@ pub struct QuestionResult<'c> {
     pub question: &'c Question,
     pub response: &'c Response,
     pub findings: usize,
+    /// An N the question's obligation lets stand: a justified deviation.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deviation: bool,
 }
 
 /// Google's ML Test Score, for checklists with `scoring: ml-test-score`.
@@ -168,7 +179,14 @@ pub struct Totals {
     pub y: usize,
     pub n: usize,
     pub na: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deviations: usize,
     pub findings: BySeverity,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything known about one assessment.
@@ -185,6 +203,10 @@ pub struct Assessment<'c> {
     pub totals: Totals,
     pub sections: Vec<SectionSummary<'c>>,
     pub findings: Vec<Finding<'c>>,
+    /// What rules would have found on justified deviations: shown, not counted in the
+    /// rating.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<Finding<'c>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ml_test_score: Option<MlTestScore>,
     pub warnings: Vec<Diagnostic>,
@@ -197,6 +219,14 @@ pub struct ChecklistInfo<'c> {
     pub version: &'c str,
     pub title: &'c str,
     pub description: &'c str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub licence: &'c str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub url: &'c str,
+    #[serde(skip_serializing_if = "Presentation::is_default")]
+    pub report: &'c Presentation,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub reference_schemes: &'c [ReferenceScheme],
     pub scoring: Scoring,
     pub parts: &'c [ChecklistMeta],
 }
@@ -296,7 +326,26 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         answer_keys: inputs_keys,
     } = inputs;
     let by_ordinal = &responses.by_ordinal;
-    let mut fired = rules.evaluate(by_ordinal);
+    // An N that the question's obligation lets stand (optional, or recommended and
+    // explained) is a deviation: shown and counted, but the rules that look at the answer
+    // alone raise no finding for it, and readiness leaves it out like NA.
+    let deviation: Vec<bool> = checklist
+        .questions()
+        .map(|(qref, question)| {
+            let response = &by_ordinal[qref.ordinal];
+            response.answer == AnswerValue::N
+                && question.deviation_allowed(!response.elaboration.trim().is_empty())
+        })
+        .collect();
+    // A question whose `applies-if` does not hold raises no finding at all.
+    let (mut fired, deviations): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) = rules
+        .evaluate(by_ordinal)
+        .into_iter()
+        .filter(|rule| by_ordinal[rule.anchor.ordinal].not_applicable.is_none())
+        .partition(|rule| {
+            !(deviation[rule.anchor.ordinal]
+                && obligation::answer_only(&rule.condition, rule.anchor.ordinal))
+        });
     let answers_sha256 = answers.sha256();
     fired.sort_by(|a, b| {
         b.severity
@@ -310,35 +359,38 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
     }
     let locations = match inputs_keys {
         Some(keys) => keys.clone(),
-        None => locate_answers(answers, checklist, fired.iter().map(|r| r.anchor)),
+        None => locate_answers(
+            answers,
+            checklist,
+            fired.iter().chain(&deviations).map(|r| r.anchor),
+        ),
     };
-    let findings: Vec<Finding<'c>> = fired
-        .iter()
-        .map(|rule| {
-            let question = checklist.get(rule.anchor);
-            let (line, column) = locations
-                .get(&rule.anchor.ordinal)
-                .copied()
-                .unwrap_or((None, None));
-            Finding {
-                rule: &rule.id,
-                question: &question.id,
-                section: &checklist.sections[rule.anchor.section].id,
-                severity: rule.severity,
-                answer: by_ordinal[rule.anchor.ordinal].answer,
-                finding: rule.finding.trim(),
-                recommendation: rule.recommendation.trim(),
-                references: &rule.references,
-                location: Location {
-                    file: answers.name.clone(),
-                    line,
-                    column,
-                },
-                ordinal: rule.anchor.ordinal,
-                section_index: rule.anchor.section,
-            }
-        })
-        .collect();
+    let finding_of = |rule: &&'c crate::rules::Rule| -> Finding<'c> {
+        let question = checklist.get(rule.anchor);
+        let (line, column) = locations
+            .get(&rule.anchor.ordinal)
+            .copied()
+            .unwrap_or((None, None));
+        Finding {
+            rule: &rule.id,
+            question: &question.id,
+            section: &checklist.sections[rule.anchor.section].id,
+            severity: rule.severity,
+            answer: by_ordinal[rule.anchor.ordinal].answer,
+            finding: rule.finding.trim(),
+            recommendation: rule.recommendation.trim(),
+            references: &rule.references,
+            location: Location {
+                file: answers.name.clone(),
+                line,
+                column,
+            },
+            ordinal: rule.anchor.ordinal,
+            section_index: rule.anchor.section,
+        }
+    };
+    let findings: Vec<Finding<'c>> = fired.iter().map(finding_of).collect();
+    let deviations: Vec<Finding<'c>> = deviations.iter().map(finding_of).collect();
 
     let mut sections = Vec::with_capacity(checklist.sections.len());
     let mut questions = Vec::with_capacity(by_ordinal.len());
@@ -349,6 +401,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         y: 0,
         n: 0,
         na: 0,
+        deviations: 0,
         findings: BySeverity::default(),
     };
     let mut section_findings = vec![BySeverity::default(); checklist.sections.len()];
@@ -384,6 +437,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             question,
             response,
             findings: per_question[ordinal],
+            deviation: deviation[ordinal],
         });
     }
     // `questions` is in checklist order, so each section's questions are the next run of
@@ -402,6 +456,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             y: 0,
             n: 0,
             na: 0,
+            deviations: 0,
             findings: section_findings[si],
             rating: section_rating_counts[si].rating(),
             score: None,
@@ -416,8 +471,11 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
                 AnswerValue::N => summary.n += 1,
                 AnswerValue::NA => summary.na += 1,
             }
+            summary.deviations += usize::from(result.deviation);
             let weight = f64::from(result.question.severity.weight());
-            if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
+            if result.deviation {
+                // Left out of readiness, like NA.
+            } else if let Some(c) = credit(result.response.answer, result.findings > 0, weight) {
                 credit_sum += c;
                 weight_sum += weight;
             }
@@ -426,6 +484,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals.y += summary.y;
         totals.n += summary.n;
         totals.na += summary.na;
+        totals.deviations += summary.deviations;
         total_credit += credit_sum;
         total_weight += weight_sum;
         summary.score = (weight_sum > 0.0).then(|| round1(100.0 * credit_sum / weight_sum));
@@ -479,6 +538,10 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
             version: &checklist.version,
             title: &checklist.title,
             description: checklist.description.trim(),
+            licence: checklist.licence.trim(),
+            url: checklist.url.trim(),
+            report: &checklist.report,
+            reference_schemes: &checklist.reference_schemes,
             scoring: checklist.scoring,
             parts: &checklist.parts,
         },
@@ -488,6 +551,7 @@ pub fn assess<'c>(inputs: Inputs<'c>) -> Assessment<'c> {
         totals,
         sections,
         findings,
+        deviations,
         ml_test_score,
         warnings,
         questions,
@@ -541,44 +605,4 @@ pub fn assessment_date() -> anyhow::Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rating_escalates_with_counts() {
-        let r = |critical, high, medium, low| {
-            BySeverity {
-                critical,
-                high,
-                medium,
-                low,
-            }
-            .rating()
-        };
-        assert_eq!(r(0, 0, 0, 0), Rating::None);
-        assert_eq!(r(0, 0, 0, 4), Rating::Low);
-        assert_eq!(r(0, 0, 0, 5), Rating::Medium);
-        assert_eq!(r(0, 0, 2, 0), Rating::Medium);
-        assert_eq!(r(0, 0, 3, 0), Rating::High);
-        assert_eq!(r(0, 1, 0, 0), Rating::High);
-        assert_eq!(r(1, 0, 0, 0), Rating::Critical);
-    }
-
-    #[test]
-    fn credit_halves_for_y_with_a_finding_and_skips_na() {
-        assert_eq!(credit(AnswerValue::Y, false, 3.0), Some(3.0));
-        assert_eq!(credit(AnswerValue::Y, true, 3.0), Some(1.5));
-        assert_eq!(credit(AnswerValue::N, false, 3.0), Some(0.0));
-        assert_eq!(credit(AnswerValue::NA, false, 3.0), None);
-    }
-
-    #[test]
-    fn ml_test_score_bands_follow_the_paper() {
-        assert!(ml_test_score_band(0.0).contains("research"));
-        assert!(ml_test_score_band(1.0).contains("serious holes"));
-        assert!(ml_test_score_band(1.5).contains("first pass"));
-        assert!(ml_test_score_band(3.0).contains("reasonably"));
-        assert!(ml_test_score_band(5.0).contains("mission-critical"));
-        assert!(ml_test_score_band(5.5).contains("exceptional"));
-    }
-}
+mod tests;

@@ -6,9 +6,11 @@
 //! the questions are known.
 
 mod builtin;
+mod extra;
 mod model;
 pub mod references;
 mod rule_def;
+mod settings;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,6 +18,7 @@ use std::path::Path;
 use anyhow::Result;
 
 pub use builtin::{BUILTIN, Builtin, DEFAULT_CHECKLIST, find_builtin};
+pub use extra::condition_questions;
 pub use model::*;
 pub use rule_def::{ConditionDef, RuleDef, RulesFile};
 
@@ -257,6 +260,7 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
         );
         return out;
     }
+    extra::check_extras(file, &mut out);
     let mut sections: HashMap<&str, usize> = HashMap::new();
     let mut questions: HashMap<&str, (usize, usize)> = HashMap::with_capacity(total);
     for (si, section) in file.sections.iter().enumerate() {
@@ -315,6 +319,17 @@ fn check(file: &ChecklistFile) -> Vec<Diagnostic> {
                         fq + 1,
                         file.sections[fs].id
                     )),
+                );
+            }
+            if !question.written.severity && file.defaults.severity.is_none() {
+                out.push(
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("question `{}` has no severity", question.id),
+                    )
+                    .at(path!["sections", si, "questions", qi])
+                    .question(&question.id)
+                    .help("add `severity: low|medium|high|critical`, or one for every question under `defaults:`"),
                 );
             }
             if question.question.trim().is_empty() {
@@ -434,6 +449,37 @@ mod tests {
         let d = diagnostics(load_text(&text));
         assert_eq!(d[0].code, Code::DuplicateId);
         assert_eq!((d[0].line, d[0].column), (Some(12), Some(13)));
+    }
+
+    #[test]
+    fn applies_if_cycles_of_any_length_are_refused_and_chains_load() {
+        let question = |id: &str, on: &str| {
+            format!(
+                "      - {{ id: {id}, question: Q?, severity: low, applies-if: {{ question: {on}, answer: [Y] }} }}\n"
+            )
+        };
+        let head = "id: c\nversion: \"1\"\ntitle: T\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: root, question: Q?, severity: low }\n";
+        let chain = format!(
+            "{head}{}{}{}",
+            question("a", "root"),
+            question("b", "a"),
+            question("c", "b")
+        );
+        assert!(load_text(&chain).is_ok());
+        let cycle = format!(
+            "{head}{}{}{}",
+            question("a", "c"),
+            question("b", "a"),
+            question("c", "b")
+        );
+        let d = diagnostics(load_text(&cycle));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].code, Code::InvalidCondition);
+        assert!(
+            d[0].message.contains("depends on itself"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

@@ -96,6 +96,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  airisk lint checklists/*.yaml")]
     Lint(LintArgs),
 
+    /// Carry an answer file over to another version of its checklist.
+    #[command(
+        after_help = "Examples:\n  airisk migrate airisk.yaml --to ai-risk-control@1.1 -o airisk-1.1.yaml\n  airisk migrate answers.yaml --to ./our-checklist.yaml@2.0 -o answers-2.0.yaml"
+    )]
+    Migrate(MigrateArgs),
+
     /// Print a JSON Schema: for editors (answer or checklist files), or of the JSON output.
     #[command(
         after_help = "Examples:\n  airisk schema answers --checklist ai-risk-control > airisk.schema.json\n  airisk schema output > airisk-output.schema.json"
@@ -167,6 +173,23 @@ pub struct InitArgs {
     /// `-` is standard output. A regular file is replaced atomically (through a symbolic
     /// link, its target is; the link stays); a character device or a FIFO (`/dev/null`) is
     /// written to, never replaced; anything else is refused.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The answer file to carry over. It is never modified.
+    #[arg(value_name = "ANSWERS")]
+    pub file: PathBuf,
+    /// The checklist to carry it to: a built-in id, id@version, or a path (path@version
+    /// checks the file's version).
+    #[arg(long, value_name = "CHECKLIST[@VERSION]")]
+    pub to: String,
+    /// Write to this file instead of standard output (never the input file).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite the output file if it exists.

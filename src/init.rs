@@ -19,9 +19,28 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
         "# airisk answer file: {}",
         term_line(&one_line(&checklist.title))
     );
+    if !checklist.description.trim().is_empty() {
+        comment(&mut out, "# ", &checklist.description);
+    }
+    if !checklist.url.trim().is_empty() {
+        comment(&mut out, "# Home: ", &checklist.url);
+    }
+    if !checklist.licence.trim().is_empty() {
+        comment(&mut out, "# Licence: ", &checklist.licence);
+    }
+    if !(checklist.description.trim().is_empty()
+        && checklist.url.trim().is_empty()
+        && checklist.licence.trim().is_empty())
+    {
+        out.push_str("#\n");
+    }
     out.push_str("# Answer every question Y, N or NA, and justify every answer in `elaboration`, NA included.\n");
     out.push_str("# Y: the control is in place. N: it is missing or only partly in place. NA: it cannot apply\n");
     out.push_str("# to this system (say why). Only Y, N and NA, in capitals, are accepted.\n");
+    out.push_str(
+        "# Write each elaboration on the lines under `elaboration: >`, indented further: in this\n",
+    );
+    out.push_str("# block form every character is text, `#` and `:` included.\n");
     if checklist.scoring == Scoring::MlTestScore {
         out.push_str("# ML Test Score: a Y answer also says `implementation: manual` (done by hand, results\n");
         out.push_str(
@@ -56,10 +75,11 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
             };
             let _ = writeln!(
                 out,
-                "  # {} · severity {} · {na} · at least {} characters",
+                "  # {} · severity {} · {na} · at least {} characters{}",
                 term_line(&q.id),
                 q.severity,
-                q.min_elaboration
+                q.min_elaboration,
+                settings(q)
             );
             comment(&mut out, "  # Q: ", &q.question);
             if !q.guidance.trim().is_empty() {
@@ -69,7 +89,7 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
                 comment(&mut out, "  # References: ", &q.references.join(", "));
             }
             let _ = writeln!(out, "  {}:", q.id);
-            out.push_str("    answer:\n    elaboration:\n    evidence: []\n");
+            out.push_str("    answer:\n    elaboration: >\n    evidence: []\n");
             if checklist.scoring == Scoring::MlTestScore {
                 out.push_str("    implementation:      # manual | automated, for a Y answer\n");
             }
@@ -78,8 +98,38 @@ pub fn template(checklist: &Checklist, names: &[String]) -> String {
     out
 }
 
+/// What a question of a third-party checklist adds to its settings line: obligation,
+/// the answers that need an elaboration, evidence and conditions. Empty for most.
+fn settings(q: &crate::checklist::Question) -> String {
+    use crate::checklist::Obligation;
+    let mut out = String::new();
+    match q.obligation {
+        Obligation::Required => {}
+        Obligation::Recommended => out.push_str(" · recommended (SHOULD)"),
+        Obligation::Optional => out.push_str(" · optional (MAY)"),
+    }
+    for (answer, min) in &q.min_per_answer {
+        let _ = write!(out, " · {min} for {}", answer.as_str());
+    }
+    if let Some(values) = &q.elaboration_required {
+        let values: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+        let _ = write!(out, " · elaboration needed for {}", values.join("/"));
+    }
+    for (answer, kind) in &q.evidence_required {
+        let what = match kind {
+            crate::checklist::EvidenceKind::Url => "a link",
+            crate::checklist::EvidenceKind::Any => "evidence",
+        };
+        let _ = write!(out, " · {} needs {what}", answer.as_str());
+    }
+    if q.applies_if.is_some() {
+        out.push_str(" · conditional");
+    }
+    out
+}
+
 /// A scalar that YAML reads back as the same text.
-fn yaml_scalar(text: &str) -> String {
+pub(crate) fn yaml_scalar(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
@@ -96,8 +146,15 @@ fn yaml_scalar(text: &str) -> String {
 /// Writes `text` as comment lines starting with `first`, wrapped to the width; control
 /// characters in it are shown escaped, so a comment line stays one line.
 fn comment(out: &mut String, first: &str, text: &str) {
-    let text = &*term_line(text);
-    let indent = format!("  #{}", " ".repeat(first.len().saturating_sub(3)));
+    let flat = one_line(text);
+    let text = &*term_line(&flat);
+    // Continuation lines start with the same `#` as the first, aligned after its label.
+    let hash = first.find('#').unwrap_or(0);
+    let indent = format!(
+        "{}#{}",
+        &first[..hash],
+        " ".repeat(first.len().saturating_sub(hash + 1))
+    );
     let mut line = first.to_owned();
     let mut empty = true;
     for word in text.split_whitespace() {

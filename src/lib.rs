@@ -16,6 +16,7 @@ pub mod diag;
 pub mod escape;
 pub mod init;
 pub mod lint;
+pub mod migrate;
 pub mod output;
 pub mod pipeline;
 pub mod report;

@@ -10,19 +10,10 @@ use crate::path;
 use crate::rules::{Check, Condition, RuleSet};
 use crate::source::SourceFile;
 
-/// Reference schemes a question or rule may cite.
-pub const SCHEMES: &[&str] = &[
-    "csa",
-    "nist-ai-rmf",
-    "owasp-ml",
-    "owasp-llm",
-    "atlas",
-    "ml-test-score",
-    "eu-ai-act",
-    "biml",
-    "enisa",
-    "url",
-];
+mod defaults;
+
+/// Reference schemes a question or rule may cite (a checklist may add its own).
+pub use crate::checklist::BUILTIN_SCHEMES as SCHEMES;
 
 const CSA_PHASES: &[&str] = &[
     "planning-design",
@@ -34,6 +25,26 @@ const CSA_PHASES: &[&str] = &[
 
 /// Checks the shape of a `scheme:identifier` reference.
 pub fn check_reference(reference: &str) -> Result<(), String> {
+    check_reference_in(reference, &[])
+}
+
+/// [`check_reference`] with the checklist's own schemes, whose identifiers may be any
+/// text.
+pub fn check_reference_in(
+    reference: &str,
+    custom: &[checklist::ReferenceScheme],
+) -> Result<(), String> {
+    if let Some((scheme, id)) = reference.split_once(':')
+        && custom.iter().any(|s| s.name == scheme)
+    {
+        return if id.trim().is_empty() {
+            Err(format!(
+                "reference `{reference}` has no identifier after `{scheme}:`"
+            ))
+        } else {
+            Ok(())
+        };
+    }
     let Some((scheme, id)) = reference.split_once(':') else {
         return Err(format!(
             "reference `{reference}` has no scheme; write scheme:identifier, e.g. owasp-ml:ML02"
@@ -76,9 +87,15 @@ pub fn check_reference(reference: &str) -> Result<(), String> {
         "url" => id.starts_with("https://") || id.starts_with("http://"),
         s if SCHEMES.contains(&s) => !id.trim().is_empty(),
         _ => {
+            let own: Vec<&str> = custom.iter().map(|s| s.name.as_str()).collect();
             return Err(format!(
                 "reference `{reference}` uses the unknown scheme `{scheme}`; known schemes: {}",
-                SCHEMES.join(", ")
+                SCHEMES
+                    .iter()
+                    .copied()
+                    .chain(own)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     };
@@ -93,6 +110,7 @@ pub fn check_reference(reference: &str) -> Result<(), String> {
 /// diagnostics with paths.
 pub fn lint(checklist: &Checklist, rules: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    defaults::redundant_settings(checklist, &mut out);
     let mut covered = vec![false; checklist.question_count()];
     for rule in &rules.rules {
         mark_covered(&rule.condition, &mut covered);
@@ -122,7 +140,7 @@ pub fn lint(checklist: &Checklist, rules: &RuleSet) -> Vec<Diagnostic> {
             );
         }
         for (i, reference) in question.references.iter().enumerate() {
-            if let Err(message) = check_reference(reference) {
+            if let Err(message) = check_reference_in(reference, &checklist.reference_schemes) {
                 out.push(
                     Diagnostic::error(Code::UnknownReference, message)
                         .at(path![
@@ -149,7 +167,7 @@ pub fn lint(checklist: &Checklist, rules: &RuleSet) -> Vec<Diagnostic> {
             );
         }
         for (i, reference) in def.references.iter().enumerate() {
-            if let Err(message) = check_reference(reference) {
+            if let Err(message) = check_reference_in(reference, &checklist.reference_schemes) {
                 out.push(Diagnostic::error(Code::UnknownReference, message).at(path![
                     "rules",
                     index,

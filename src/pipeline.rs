@@ -61,8 +61,11 @@ pub fn prepare(
     let file: AnswerFile = match yaml::from_str(&source.text) {
         Ok(file) => file,
         Err(err) => {
-            let d = Diagnostic::from_yaml("invalid YAML", &err)
-                .help("fix the syntax first; `airisk init` shows the expected layout");
+            let d =
+                Diagnostic::from_yaml("invalid YAML", &err)
+                    .help(validate::syntax_hint(&source.text, &err).unwrap_or(
+                        "fix the syntax first; `airisk init` shows the expected layout",
+                    ));
             let mut diagnostics = vec![d];
             diag::resolve(&source, &mut diagnostics);
             return Err(Unusable::Diagnostics(Box::new(source), diagnostics));
@@ -193,6 +196,10 @@ pub fn check(prepared: &Prepared) -> (Vec<Diagnostic>, Option<Responses>) {
         &prepared.named,
         prepared.source.base_dir(),
     );
+    diagnostics.extend(validate::comments_in_elaborations(
+        &prepared.source.text,
+        &prepared.file,
+    ));
     diag::resolve(&prepared.source, &mut diagnostics);
     (diagnostics, responses)
 }
@@ -212,6 +219,10 @@ pub fn check_for_assessment(
         &prepared.named,
         prepared.source.base_dir(),
     );
+    diagnostics.extend(validate::comments_in_elaborations(
+        &prepared.source.text,
+        &prepared.file,
+    ));
     if diagnostics.is_empty() {
         return (diagnostics, responses, None);
     }

@@ -452,7 +452,60 @@ impl Check {
     }
 }
 
+/// Compiles a question's `applies-if` (the rules' condition language) against the
+/// checklist. `trusted`: built into the binary.
+pub fn compile_condition(
+    checklist: &Checklist,
+    def: &ConditionDef,
+    at: DocPath,
+    trusted: bool,
+) -> Result<Condition, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut regexes = HashMap::new();
+    let mut compiler = Compiler {
+        checklist,
+        diagnostics: &mut diagnostics,
+        regexes: &mut regexes,
+        trusted,
+        first_question: None,
+        named: Vec::new(),
+    };
+    match compiler.condition(def, at, 0) {
+        Some(condition) if diagnostics.is_empty() => Ok(condition),
+        _ => Err(diagnostics),
+    }
+}
+
 impl Condition {
+    /// Whether the condition holds when only some responses are known: `None` when it
+    /// reads a question whose response is not (yet) known.
+    pub fn holds_partial<'r>(
+        &self,
+        response: &dyn Fn(usize) -> Option<&'r Response>,
+    ) -> Option<bool> {
+        match self {
+            Condition::All(parts) => {
+                let mut all = true;
+                for part in parts {
+                    all &= part.holds_partial(response)?;
+                }
+                Some(all)
+            }
+            Condition::Any(parts) => {
+                let mut any = false;
+                for part in parts {
+                    any |= part.holds_partial(response)?;
+                }
+                Some(any)
+            }
+            Condition::Not(inner) => inner.holds_partial(response).map(|b| !b),
+            Condition::Test { ordinal, checks } => {
+                let found = response(*ordinal)?;
+                Some(checks.iter().all(|c| c.holds(found)))
+            }
+        }
+    }
+
     /// Whether the condition holds for the responses (indexed by question ordinal).
     pub fn holds(&self, responses: &[Response]) -> bool {
         match self {
@@ -488,7 +541,42 @@ impl RuleSet {
             });
             start += len;
         }
-        compile(checklist, &sources, &RuleSet::default())
+        let mut set = compile(checklist, &sources, &RuleSet::default());
+        // `applies-if` conditions are compiled here too, so that a broken one makes the
+        // checklist invalid at load, with its position; validation compiles them again.
+        let mut broken = Vec::new();
+        for (qref, question) in checklist.questions() {
+            let Some(def) = &question.applies_if else {
+                continue;
+            };
+            let at = vec![
+                Seg::Key("sections".into()),
+                Seg::Index(qref.section),
+                Seg::Key("questions".into()),
+                Seg::Index(qref.index),
+                Seg::Key("applies-if".into()),
+            ];
+            let part = checklist.sections[qref.section].checklist.as_str();
+            let index = checklist
+                .parts
+                .iter()
+                .position(|p| p.id == part)
+                .unwrap_or(0);
+            let source = &checklist.sources[index];
+            if let Err(mut diagnostics) =
+                compile_condition(checklist, def, at, source.is_embedded())
+            {
+                crate::diag::resolve(source, &mut diagnostics);
+                broken.extend(diagnostics);
+            }
+        }
+        if !broken.is_empty() {
+            match &mut set {
+                Ok(_) => set = Err(broken),
+                Err(diagnostics) => diagnostics.extend(broken),
+            }
+        }
+        set
     }
 
     /// Compiles a loaded checklist's own rules: a rule that does not compile makes the

@@ -222,7 +222,8 @@ pub fn assessment(a: &Assessment<'_>, layout: Layout, top: Option<usize>) -> Str
         .map_or_else(|| "n/a".to_owned(), |r| format!("{r:.1}/100"));
     let rating = |color| {
         format!(
-            "Overall risk: {}   readiness: {readiness}",
+            "{}: {}   readiness: {readiness}",
+            field(a.checklist.report.rating_label()),
             rating_text(a.rating, color)
         )
     };

@@ -65,7 +65,7 @@ fn the_csa_checklist_has_five_phases_and_is_assessed_like_any_other() {
             filled.push_str("  name: CSA test\n");
         } else if line.trim() == "answer:" {
             filled.push_str("    answer: N\n");
-        } else if line.trim() == "elaboration:" {
+        } else if line.trim() == "elaboration: >" {
             filled.push_str("    elaboration: The control is missing today and has no owner yet in this team.\n");
         } else {
             filled.push_str(line);
@@ -113,14 +113,37 @@ fn builtin_checklists() -> Vec<(String, serde_yaml::Value)> {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "yaml") {
-            let value: serde_yaml::Value =
+            let mut value: serde_yaml::Value =
                 serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            apply_defaults(&mut value);
             out.push((value["id"].as_str().unwrap().to_owned(), value));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(out.len(), 4);
     out
+}
+
+/// Gives every question the checklist's `defaults:` (and the model's own defaults) for
+/// the settings it leaves out, as the loader does.
+fn apply_defaults(checklist: &mut serde_yaml::Value) {
+    let defaults = checklist["defaults"].clone();
+    let fallback: [(&str, serde_yaml::Value); 3] = [
+        ("severity", "medium".into()),
+        ("na-allowed", true.into()),
+        ("min-elaboration", 20.into()),
+    ];
+    for section in checklist["sections"].as_sequence_mut().unwrap() {
+        for q in section["questions"].as_sequence_mut().unwrap() {
+            let q = q.as_mapping_mut().unwrap();
+            for (key, value) in &fallback {
+                if !q.contains_key(*key) {
+                    let value = defaults.get(*key).cloned().unwrap_or_else(|| value.clone());
+                    q.insert((*key).into(), value);
+                }
+            }
+        }
+    }
 }
 
 fn str_list(value: &serde_yaml::Value) -> Vec<String> {

@@ -131,6 +131,7 @@ fuzz_target!(|input: Input| {
                     Implementation::Automated
                 }
             }),
+            not_applicable: None,
         })
         .collect();
     let _ = set.evaluate(&responses).count();

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 /// A team's answer to one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum AnswerValue {
     Y,
     N,
@@ -38,6 +40,10 @@ pub struct Response {
     pub evidence: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub implementation: Option<Implementation>,
+    /// Set when the question's `applies-if` does not hold: why it does not apply. The
+    /// answer is then NA and needs none from the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
 }
 
 /// The `project:` block.

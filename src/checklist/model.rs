@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::RuleDef;
+pub use super::settings::*;
+use super::{ConditionDef, RuleDef};
+use crate::answers::AnswerValue;
 use crate::source::SourceFile;
 
 /// Elaboration length required when a question does not say.
@@ -96,9 +98,25 @@ pub struct ChecklistFile {
     #[serde(default)]
     pub description: String,
     #[serde(default)]
+    pub licence: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub report: Presentation,
+    #[serde(default)]
     pub scoring: Scoring,
     #[serde(default)]
     pub checks: BTreeMap<QualityCheck, CheckLevel>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub reference_schemes: Vec<ReferenceScheme>,
+    /// Question ids of the previous version and the ids that replace them.
+    #[serde(default)]
+    pub replaces: BTreeMap<String, String>,
+    /// Question ids of the previous version that this one drops.
+    #[serde(default)]
+    pub removed: Vec<String>,
     pub sections: Vec<Section>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
@@ -127,33 +145,178 @@ pub struct Section {
     pub checklist: String,
 }
 
-// Checklist files spell keys with dashes; airisk's JSON output spells every key in
-// snake_case (README, "JSON output").
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "snake_case", deserialize = "kebab-case")
-)]
-pub struct Question {
+/// A question as written: settings left out take the checklist's `defaults:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QuestionFile {
     pub id: String,
     pub question: String,
     #[serde(default)]
     pub guidance: String,
-    pub severity: Severity,
-    #[serde(default = "yes")]
-    pub na_allowed: bool,
-    #[serde(default = "default_min_elaboration")]
-    pub min_elaboration: usize,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub obligation: Option<Obligation>,
+    #[serde(default)]
+    pub na_allowed: Option<bool>,
+    #[serde(default)]
+    pub min_elaboration: Option<MinElaboration>,
+    #[serde(default)]
+    pub elaboration_required: Option<Vec<AnswerValue>>,
+    #[serde(default)]
+    pub evidence_required: Option<EvidenceRequired>,
+    #[serde(default)]
+    pub checks: BTreeMap<QualityCheck, CheckLevel>,
+    #[serde(default)]
+    pub applies_if: Option<ConditionDef>,
     #[serde(default)]
     pub references: Vec<String>,
 }
 
-fn yes() -> bool {
-    true
+/// A question with every setting resolved. Serialized in snake_case, as all of airisk's
+/// JSON output is (README, "JSON output"); the settings added for third-party checklists
+/// only when they differ from the default, so the output for a checklist that does not
+/// use them is unchanged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "QuestionFile", rename_all = "snake_case")]
+pub struct Question {
+    pub id: String,
+    pub question: String,
+    pub guidance: String,
+    pub severity: Severity,
+    pub na_allowed: bool,
+    /// The length for answers without one of their own in `min_per_answer`.
+    pub min_elaboration: usize,
+    pub references: Vec<String>,
+    #[serde(skip_serializing_if = "is_required")]
+    pub obligation: Obligation,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub min_per_answer: BTreeMap<AnswerValue, usize>,
+    /// Answers that need an elaboration; `None`: every answer, NA included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elaboration_required: Option<Vec<AnswerValue>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence_required: BTreeMap<AnswerValue, EvidenceKind>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub checks: BTreeMap<QualityCheck, CheckLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_if: Option<ConditionDef>,
+    /// What the file said, for `defaults:` and for lint.
+    #[serde(skip)]
+    pub written: Written,
 }
 
-fn default_min_elaboration() -> usize {
-    DEFAULT_MIN_ELABORATION
+/// The settings a question wrote itself (the rest came from `defaults:`).
+#[derive(Debug, Clone, Copy, Default)]
+#[allow(clippy::struct_excessive_bools)] // one flag per setting, read one by one
+pub struct Written {
+    pub severity: bool,
+    pub obligation: bool,
+    pub na_allowed: bool,
+    pub min_elaboration: bool,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_required(o: &Obligation) -> bool {
+    *o == Obligation::Required
+}
+
+impl From<QuestionFile> for Question {
+    fn from(file: QuestionFile) -> Self {
+        let written = Written {
+            severity: file.severity.is_some(),
+            obligation: file.obligation.is_some(),
+            na_allowed: file.na_allowed.is_some(),
+            min_elaboration: file.min_elaboration.is_some(),
+        };
+        let mut question = Question {
+            id: file.id,
+            question: file.question,
+            guidance: file.guidance,
+            severity: file.severity.unwrap_or(Severity::Medium),
+            na_allowed: file.na_allowed.unwrap_or(true),
+            min_elaboration: DEFAULT_MIN_ELABORATION,
+            references: file.references,
+            obligation: file.obligation.unwrap_or_default(),
+            min_per_answer: BTreeMap::new(),
+            elaboration_required: file.elaboration_required,
+            evidence_required: match file.evidence_required {
+                None => BTreeMap::new(),
+                Some(EvidenceRequired::ForY(kind)) => BTreeMap::from([(AnswerValue::Y, kind)]),
+                Some(EvidenceRequired::PerAnswer(map)) => map,
+            },
+            checks: file.checks,
+            applies_if: file.applies_if,
+            written,
+        };
+        if let Some(min) = file.min_elaboration {
+            question.set_min(min);
+        }
+        question
+    }
+}
+
+impl Question {
+    fn set_min(&mut self, min: MinElaboration) {
+        match min {
+            MinElaboration::All(n) => self.min_elaboration = n,
+            MinElaboration::PerAnswer(map) => self.min_per_answer = map,
+        }
+    }
+
+    /// Fills in what the question did not write from the checklist's defaults.
+    pub fn apply(&mut self, defaults: &Defaults) {
+        if !self.written.severity
+            && let Some(severity) = defaults.severity
+        {
+            self.severity = severity;
+        }
+        if !self.written.obligation
+            && let Some(obligation) = defaults.obligation
+        {
+            self.obligation = obligation;
+        }
+        if !self.written.na_allowed
+            && let Some(na) = defaults.na_allowed
+        {
+            self.na_allowed = na;
+        }
+        if !self.written.min_elaboration
+            && let Some(min) = &defaults.min_elaboration
+        {
+            self.set_min(min.clone());
+        }
+    }
+
+    /// Whether an answer of this value needs an elaboration.
+    pub fn needs_elaboration(&self, answer: AnswerValue) -> bool {
+        self.elaboration_required
+            .as_ref()
+            .is_none_or(|values| values.contains(&answer))
+    }
+
+    /// The shortest elaboration an answer of this value may have.
+    pub fn min_for(&self, answer: AnswerValue) -> usize {
+        self.min_per_answer
+            .get(&answer)
+            .copied()
+            .unwrap_or(self.min_elaboration)
+    }
+
+    /// The evidence an answer of this value must list, if any.
+    pub fn evidence_for(&self, answer: AnswerValue) -> Option<EvidenceKind> {
+        self.evidence_required.get(&answer).copied()
+    }
+
+    /// Whether an N to this question may stand as a justified deviation rather than a
+    /// finding: an optional question always, a recommended one when the N is explained.
+    pub fn deviation_allowed(&self, elaborated: bool) -> bool {
+        match self.obligation {
+            Obligation::Required => false,
+            Obligation::Recommended => elaborated,
+            Obligation::Optional => true,
+        }
+    }
 }
 
 /// Where a question sits.
@@ -182,6 +345,14 @@ pub struct Checklist {
     pub version: String,
     pub title: String,
     pub description: String,
+    pub licence: String,
+    pub url: String,
+    pub report: Presentation,
+    pub reference_schemes: Vec<ReferenceScheme>,
+    pub replaces: BTreeMap<String, String>,
+    pub removed: Vec<String>,
+    /// The checklist's `defaults:`, as written (questions have them applied already).
+    pub defaults: Defaults,
     pub scoring: Scoring,
     pub checks: BTreeMap<QualityCheck, CheckLevel>,
     pub sections: Vec<Section>,
@@ -200,6 +371,9 @@ impl Checklist {
         let mut sections = file.sections;
         for section in &mut sections {
             section.checklist.clone_from(&file.id);
+            for question in &mut section.questions {
+                question.apply(&file.defaults);
+            }
         }
         let parts = vec![ChecklistMeta {
             id: file.id.clone(),
@@ -214,6 +388,13 @@ impl Checklist {
             version: file.version,
             title: file.title,
             description: file.description,
+            licence: file.licence,
+            url: file.url,
+            report: file.report,
+            reference_schemes: file.reference_schemes,
+            replaces: file.replaces,
+            removed: file.removed,
+            defaults: file.defaults,
             scoring: file.scoring,
             checks: file.checks,
             sections,
@@ -344,6 +525,15 @@ impl Checklist {
             .get(&check)
             .copied()
             .unwrap_or(CheckLevel::Warning)
+    }
+
+    /// The level a quality check runs at for one question: its own `checks:` first.
+    pub fn check_level_for(&self, question: &Question, check: QualityCheck) -> CheckLevel {
+        question
+            .checks
+            .get(&check)
+            .copied()
+            .unwrap_or_else(|| self.check_level(check))
     }
 
     /// `id@version` of every part, joined with `+`: what an answer file should name.

@@ -41,9 +41,13 @@ pub fn run(args: &LintArgs, ctx: &Ctx) -> Result<u8> {
         match args.format {
             DiagFormat::Text => {
                 output::stderr(&diag::render_text(&[&source], &diagnostics, ctx.color_err));
+                let plural =
+                    |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
                 output::stderr(&format!(
-                    "{}: {errors} errors, {warnings} warnings\n",
-                    crate::escape::term_line(&source.name)
+                    "{}: {}, {}\n",
+                    crate::escape::term_line(&source.name),
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
                 ));
             }
             DiagFormat::Github => output::stdout(&diag::render_github(&diagnostics))?,

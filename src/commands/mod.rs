@@ -23,6 +23,7 @@ mod diff;
 mod init;
 mod lint;
 mod man;
+mod migrate;
 mod report;
 mod sandbox;
 mod schema;
@@ -46,12 +47,13 @@ pub fn run(mut cli: Cli, matches: &clap::ArgMatches) -> Result<u8> {
     match &cli.command {
         Command::Checklists(args) => show::checklists(args, &ctx),
         Command::Show(args) => show::show(args, &ctx),
-        Command::Init(args) => init::run(args),
+        Command::Init(args) => init::run(args, &ctx),
         Command::Validate(args) => validate::run(args, &ctx),
         Command::Assess(args) => assess::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
         Command::Lint(args) => lint::run(args, &ctx),
-        Command::Schema(args) => schema::run(args),
+        Command::Migrate(args) => migrate::run(args, &ctx),
+        Command::Schema(args) => schema::run(args, &ctx),
         Command::Diff(args) => diff::run(args, &ctx),
         Command::Config(args) => config::show(args, &settings),
         Command::Completions(args) => {

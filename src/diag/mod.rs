@@ -85,6 +85,11 @@ codes! {
     EmptyText = "empty-text": "A question, guidance, finding or recommendation that is empty.",
     LimitExceeded = "limit-exceeded": "An input beyond one of airisk's limits.",
     TomlSyntax = "toml-syntax": "The configuration file (airisk.toml) is not well-formed TOML.",
+    CommentInElaboration = "comment-in-elaboration": "Text after ` #` in a plain elaboration, which YAML drops as a comment.",
+    MissingEvidence = "missing-evidence": "An answer without the evidence its question requires (a link, or any entry).",
+    RedundantSetting = "redundant-setting": "A per-question setting that repeats the checklist's `defaults:`.",
+    InvalidCondition = "invalid-condition": "An `applies-if` that names an unknown question or forms a cycle.",
+    NotApplicable = "not-applicable": "An answer to a question whose `applies-if` does not hold; it is not used.",
 }
 
 /// Which part of a mapping entry a diagnostic points at.

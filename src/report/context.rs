@@ -30,9 +30,9 @@ pub fn context(assessment: &Assessment<'_>) -> Value {
     let Ok(keys) = shallow.try_iter() else {
         return shallow;
     };
-    // The serialized fields in their order, `questions` replaced.
-    Value::from_object(Fields(
-        keys.map(|key| {
+    // The serialized fields in their order, `questions` replaced, then `presentation`.
+    let mut fields: Vec<(Value, Value)> = keys
+        .map(|key| {
             let value = if key.as_str() == Some("questions") {
                 questions.clone()
             } else {
@@ -40,8 +40,68 @@ pub fn context(assessment: &Assessment<'_>) -> Value {
             };
             (key, value)
         })
-        .collect(),
-    ))
+        .collect();
+    fields.push((Value::from("presentation"), presentation(assessment)));
+    Value::from_object(Fields(fields))
+}
+
+/// What the templates call the report and its rating: the checklist's `report:` with the
+/// defaults filled in, and whether any question has an obligation other than required
+/// (the Method section then explains deviations).
+fn presentation(assessment: &Assessment<'_>) -> Value {
+    let report = assessment.checklist.report;
+    let obligations = assessment
+        .questions
+        .iter()
+        .any(|q| q.question.obligation != crate::checklist::Obligation::Required);
+    minijinja::context! {
+        title => report.title(),
+        subject => report.subject(),
+        rating_label => report.rating_label(),
+        obligations => obligations,
+        links => reference_links(assessment),
+    }
+}
+
+/// The link of every reference in a checklist-defined scheme that the report cites, by
+/// reference. The scheme's URL was checked at load (http(s), no quotes, spaces or
+/// brackets); the identifier is percent-encoded into it.
+fn reference_links(assessment: &Assessment<'_>) -> Value {
+    let schemes = assessment.checklist.reference_schemes;
+    if schemes.is_empty() {
+        return Value::from(std::collections::BTreeMap::<String, String>::new());
+    }
+    let cited = assessment
+        .questions
+        .iter()
+        .flat_map(|q| &q.question.references)
+        .chain(assessment.findings.iter().flat_map(|f| f.references));
+    let mut links = std::collections::BTreeMap::new();
+    for reference in cited {
+        let Some((name, id)) = reference.split_once(':') else {
+            continue;
+        };
+        if let Some(scheme) = schemes.iter().find(|s| s.name == name) {
+            links.insert(
+                reference.clone(),
+                scheme.url.replace("{id}", &percent_encode(id)),
+            );
+        }
+    }
+    Value::from(links)
+}
+
+fn percent_encode(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 /// A small map that keeps its keys in order, like a serialized struct.
@@ -87,6 +147,38 @@ struct Row {
     evidence: Range<u32>,
     implementation: Option<Implementation>,
     findings: usize,
+    deviation: bool,
+    not_applicable: Option<String>,
+    /// The settings of third-party checklists that the question has (most have none), as
+    /// serialized: key and value.
+    extras: Vec<(&'static str, Value)>,
+}
+
+/// The keys of [`crate::checklist::Question`] after `references`, present only when set.
+fn extras(q: &crate::checklist::Question) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    if q.obligation != crate::checklist::Obligation::Required {
+        out.push(("obligation", Value::from(q.obligation.as_str())));
+    }
+    if !q.min_per_answer.is_empty() {
+        out.push(("min_per_answer", Value::from(Serde(&q.min_per_answer))));
+    }
+    if let Some(values) = &q.elaboration_required {
+        out.push(("elaboration_required", Value::from(Serde(values))));
+    }
+    if !q.evidence_required.is_empty() {
+        out.push((
+            "evidence_required",
+            Value::from(Serde(&q.evidence_required)),
+        ));
+    }
+    if !q.checks.is_empty() {
+        out.push(("checks", Value::from(Serde(&q.checks))));
+    }
+    if let Some(condition) = &q.applies_if {
+        out.push(("applies_if", Value::from(Serde(condition))));
+    }
+    out
 }
 
 /// Every question's text in one buffer, and where each piece is.
@@ -166,6 +258,9 @@ impl Questions {
                 evidence,
                 implementation: q.response.implementation,
                 findings: q.findings,
+                deviation: q.deviation,
+                not_applicable: q.response.not_applicable.clone(),
+                extras: extras(q.question),
             });
         }
         Questions(Arc::new(data))
@@ -243,12 +338,24 @@ impl Object for QuestionView {
             "question" => Value::from_object(QuestionDef(Arc::clone(data), self.1)),
             "response" => Value::from_object(ResponseView(Arc::clone(data), self.1)),
             "findings" => Value::from(row.findings),
+            "deviation" if row.deviation => Value::from(true),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&["id", "section", "question", "response", "findings"])
+        if self.0.rows[self.1].deviation {
+            Enumerator::Str(&[
+                "id",
+                "section",
+                "question",
+                "response",
+                "findings",
+                "deviation",
+            ])
+        } else {
+            Enumerator::Str(&["id", "section", "question", "response", "findings"])
+        }
     }
 }
 
@@ -268,12 +375,18 @@ impl Object for QuestionDef {
             "na_allowed" | "na-allowed" => Value::from(row.na_allowed),
             "min_elaboration" | "min-elaboration" => Value::from(row.min_elaboration),
             "references" => data.list(&row.references),
-            _ => return None,
+            other => {
+                return row
+                    .extras
+                    .iter()
+                    .find(|(k, _)| *k == other)
+                    .map(|(_, v)| v.clone());
+            }
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&[
+        const KEYS: [&str; 7] = [
             "id",
             "question",
             "guidance",
@@ -281,7 +394,18 @@ impl Object for QuestionDef {
             "na_allowed",
             "min_elaboration",
             "references",
-        ])
+        ];
+        let row = &self.0.rows[self.1];
+        if row.extras.is_empty() {
+            return Enumerator::Str(&KEYS);
+        }
+        Enumerator::Values(
+            KEYS.iter()
+                .copied()
+                .chain(row.extras.iter().map(|(k, _)| *k))
+                .map(Value::from)
+                .collect(),
+        )
     }
 }
 
@@ -296,6 +420,7 @@ impl Object for ResponseView {
             "answer" => Value::from(row.answer.as_str()),
             "elaboration" => Value::from(data.str(row.elaboration)),
             "evidence" => data.list(&row.evidence),
+            "not_applicable" => Value::from(row.not_applicable.as_deref()?),
             "implementation" => Value::from(match row.implementation? {
                 Implementation::Manual => "manual",
                 Implementation::Automated => "automated",
@@ -306,6 +431,9 @@ impl Object for ResponseView {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         let row = &self.0.rows[self.1];
+        if row.not_applicable.is_some() {
+            return Enumerator::Str(&["answer", "elaboration", "evidence", "not_applicable"]);
+        }
         if row.implementation.is_some() {
             Enumerator::Str(&["answer", "elaboration", "evidence", "implementation"])
         } else {
@@ -371,7 +499,11 @@ mod tests {
         });
         let ours = context(&assessment);
         let serde = Value::from(Serde(&assessment));
-        assert_eq!(plain(&ours), plain(&serde));
+        // The context is the serialized model plus `presentation`, last.
+        let mut ours_plain = plain(&ours);
+        let pairs = ours_plain["map"].as_array_mut().unwrap();
+        assert_eq!(pairs.pop().unwrap()[0], "presentation");
+        assert_eq!(ours_plain, plain(&serde));
         // The text buffer is filled without growing, and a report fits in the space
         // `render` sets aside for it: growing either would copy it whole.
         let data = Questions::new(&assessment.questions).0;
@@ -444,6 +576,13 @@ mod tests {
         let na = if q.na_allowed { "True" } else { "False" };
         let min = q.min_elaboration;
         assert_eq!(out, format!("{na} {na} {min} {min}"));
+    }
+
+    #[test]
+    fn third_party_settings_and_deviations_are_served_as_serialized() {
+        let checklist = "id: t\nversion: \"1\"\ntitle: T\ndefaults: { severity: high }\nsections:\n  - id: s\n    title: S\n    questions:\n      - { id: q1, question: Q1?, obligation: recommended, min-elaboration: { N: 30 }, elaboration-required: [N], evidence-required: url, checks: { contradicting-elaboration: off } }\n      - { id: q2, question: Q2?, obligation: optional }\n      - { id: q3, question: Q3? }\n      - { id: q4, question: Q4?, applies-if: { question: q3, answer: [N] } }\n";
+        let answers = "checklist: t\nproject: {name: P}\nanswers:\n  q1: {answer: N, elaboration: Not done because the project has no releases yet}\n  q2: {answer: N, elaboration: Not needed because nobody asks for it}\n  q3: {answer: Y, elaboration: Done by the release pipeline every week}\n  q4: {answer: N, elaboration: x}\n";
+        compare(checklist.to_owned(), answers.to_owned());
     }
 
     #[test]

@@ -175,6 +175,7 @@ mod tests {
                 elaboration: text.to_owned(),
                 evidence: Vec::new(),
                 implementation: None,
+                not_applicable: None,
             })
             .collect()
     }

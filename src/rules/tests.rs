@@ -32,6 +32,7 @@ fn response(answer: AnswerValue, elaboration: &str, evidence: usize) -> Response
         elaboration: elaboration.to_owned(),
         evidence: (0..evidence).map(|i| format!("e{i}")).collect(),
         implementation: None,
+        not_applicable: None,
     }
 }
 

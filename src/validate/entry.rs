@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::answers::{
     AnswerValue, ENTRY_KEYS, Entry, Implementation, Raw, Response, is_placeholder, visible,
 };
-use crate::checklist::{Checklist, QuestionRef, Scoring};
+use crate::checklist::{Checklist, EvidenceKind, QuestionRef, Scoring};
 use crate::diag::{Code, Diagnostic};
 use crate::one_line;
 use crate::path;
@@ -16,8 +16,12 @@ use super::unknown_key;
 pub fn parse_answer(raw: &Raw) -> Result<Option<AnswerValue>, (String, String)> {
     let suggest = |given: &str| -> Option<AnswerValue> {
         match given.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" | "true" | "ok" | "done" | "implemented" => Some(AnswerValue::Y),
-            "n" | "no" | "false" | "off" | "none" | "not yet" => Some(AnswerValue::N),
+            // Met / Unmet and Pass / Fail: the words of other criteria sets.
+            "y" | "yes" | "true" | "ok" | "done" | "implemented" | "met" | "pass" | "passed" => {
+                Some(AnswerValue::Y)
+            }
+            "n" | "no" | "false" | "off" | "none" | "not yet" | "unmet" | "not met" | "fail"
+            | "failed" => Some(AnswerValue::N),
             "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "-" => {
                 Some(AnswerValue::NA)
             }
@@ -153,8 +157,13 @@ pub(super) fn check_entry(
                 .help("every system must answer this question Y or N; if the control is missing, answer N and explain"),
         );
     }
-    let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, out);
+    let elaboration = check_elaboration(id, entry.elaboration.as_ref(), question, answer, out);
     let evidence = check_evidence(id, entry.evidence.as_ref(), base, out);
+    if let (Some(answer), Some(items)) = (answer, &evidence)
+        && let Some(kind) = question.evidence_for(answer)
+    {
+        check_evidence_kind(id, answer, kind, items, entry.evidence.is_some(), out);
+    }
     let implementation = check_implementation(
         id,
         entry.implementation.as_ref(),
@@ -167,32 +176,107 @@ pub(super) fn check_entry(
         elaboration: elaboration?,
         evidence: evidence?,
         implementation,
+        not_applicable: None,
     })
+}
+
+/// An answer value's evidence requirement: a link (`url`) or any entry (`any`).
+fn check_evidence_kind(
+    id: &str,
+    answer: AnswerValue,
+    kind: EvidenceKind,
+    items: &[String],
+    written: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let is_link = |item: &String| {
+        let lower = item.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    };
+    let met = match kind {
+        EvidenceKind::Any => !items.is_empty(),
+        EvidenceKind::Url => items.iter().any(is_link),
+    };
+    if met {
+        return;
+    }
+    let what = match kind {
+        EvidenceKind::Any => "at least one evidence entry",
+        EvidenceKind::Url => "a link (http:// or https://) among its evidence",
+    };
+    let message = if items.is_empty() {
+        format!(
+            "a {} answer to `{id}` needs {what}; it lists none",
+            answer.as_str()
+        )
+    } else {
+        format!(
+            "a {} answer to `{id}` needs {what}; none of its {} evidence entries is a link",
+            answer.as_str(),
+            items.len()
+        )
+    };
+    let at = if written {
+        path!["answers", id, "evidence"]
+    } else {
+        path!["answers", id, "answer"]
+    };
+    out.push(
+        Diagnostic::error(Code::MissingEvidence, message)
+            .at(at)
+            .question(id)
+            .help(match kind {
+                EvidenceKind::Url => "add the page that shows it: evidence: [https://...]",
+                EvidenceKind::Any => "add a path or a link under evidence:",
+            }),
+    );
 }
 
 fn check_elaboration(
     id: &str,
     raw: Option<&Raw>,
     question: &crate::checklist::Question,
+    answer: Option<AnswerValue>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    // An answer that is not valid is checked as if it needed the default elaboration.
+    let required = answer.is_none_or(|a| question.needs_elaboration(a));
+    let min = answer.map_or(question.min_elaboration, |a| question.min_for(a));
+    let absent = match raw {
+        None | Some(Raw::Null) => true,
+        Some(Raw::Str(text)) => visible(text).trim().is_empty(),
+        Some(_) => false,
+    };
+    if !required && absent {
+        return Some(String::new());
+    }
     let at = path!["answers", id, "elaboration"];
     // Only a diagnostic needs it: built then, not for every answer.
     let guidance = || {
         if question.guidance.trim().is_empty() {
             "explain how the control is met, or why not".to_owned()
         } else {
-            format!("a good elaboration: {}", one_line(&question.guidance))
+            format!(
+                "a good elaboration: {}",
+                brief(&one_line(&question.guidance), &question.id)
+            )
         }
     };
     let missing = |message: &str| {
         Diagnostic::error(Code::MissingElaboration, message)
             .at(at.clone())
             .question(id)
-            .help(format!(
-                "every answer, NA included, needs a written justification; {}",
-                guidance()
-            ))
+            .help(if question.elaboration_required.is_none() {
+                format!(
+                    "every answer, NA included, needs a written justification; {}",
+                    guidance()
+                )
+            } else {
+                format!(
+                    "this answer to `{id}` needs a written justification; {}",
+                    guidance()
+                )
+            })
     };
     let text = match raw {
         Some(Raw::Str(text)) => text,
@@ -236,7 +320,7 @@ fn check_elaboration(
         return None;
     }
     let length = trimmed.chars().count();
-    if length < question.min_elaboration {
+    if length < min {
         let hidden = text.chars().count() - shown.chars().count();
         let not_counted = if hidden > 0 {
             format!(" (not counting {hidden} invisible)")
@@ -247,8 +331,7 @@ fn check_elaboration(
             Diagnostic::error(
                 Code::ShortElaboration,
                 format!(
-                    "the elaboration has {length} characters{not_counted}; this question needs at least {}",
-                    question.min_elaboration
+                    "the elaboration has {length} characters{not_counted}; this question needs at least {min}",
                 ),
             )
             .at(at)
@@ -258,6 +341,22 @@ fn check_elaboration(
         return None;
     }
     Some(text.clone())
+}
+
+/// Longest guidance quoted in a help line, in characters: a few lines on a terminal.
+const MAX_GUIDANCE: usize = 240;
+
+/// Guidance cut at a word before [`MAX_GUIDANCE`], pointing to the rest.
+pub(super) fn brief(guidance: &str, id: &str) -> String {
+    let Some((cut, _)) = guidance.char_indices().nth(MAX_GUIDANCE) else {
+        return guidance.to_owned();
+    };
+    let head = &guidance[..cut];
+    let head = head.rfind(' ').map_or(head, |space| &head[..space]);
+    format!(
+        "{}… (the rest: `airisk show` lists question `{id}`)",
+        head.trim_end_matches([',', ';', ':'])
+    )
 }
 
 /// Whether an evidence entry is a reference (URL, ticket) rather than a local path.

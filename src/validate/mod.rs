@@ -14,10 +14,13 @@ use crate::checklist::{Checklist, QualityCheck, Spec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::path;
 
+mod comments;
+mod conditions;
 mod entry;
 mod fields;
 mod quality;
 
+pub use comments::{comments_in_elaborations, syntax_hint};
 pub use entry::parse_answer;
 use entry::{MAX_QUOTED, Target, check_entry, truncate};
 use fields::{check_checklist_field, check_project};
@@ -161,6 +164,9 @@ pub fn validate(
     // Which question each entry answers (or why it answers none), in file order; the
     // entries are then checked in that order.
     let mut targets: Vec<(&str, &Entry, Target)> = Vec::with_capacity(entries.len());
+    // Unknown ids that look like a question's (by target index): when that question has
+    // no answer, the typo is the one diagnostic, not also an unlinked `unanswered`.
+    let mut typos: Vec<(usize, crate::checklist::QuestionRef)> = Vec::new();
     for (id, entry) in entries {
         let found = checklist.lookup(id);
         let repeated = match found {
@@ -190,13 +196,28 @@ pub fn validate(
                 )
                 .at_key(path!["answers", id.as_str()])
                 .question(id);
-                Err(Box::new(match did_you_mean(id, checklist.question_ids()) {
+                let near = did_you_mean(id, checklist.question_ids());
+                if let Some(qref) = near.and_then(|near| checklist.lookup(near)) {
+                    typos.push((targets.len(), qref));
+                }
+                Err(Box::new(match near {
                     Some(near) => d.help(format!("did you mean `{near}`?")),
                     None => d.help("remove it, or check the checklist with `airisk show`"),
                 }))
             }
         };
         targets.push((id, entry, target));
+    }
+    for &(index, qref) in &typos {
+        if std::mem::replace(&mut answered[qref.ordinal], true) {
+            continue;
+        }
+        if let Err(d) = &mut targets[index].2 {
+            let near = &checklist.get(qref).id;
+            d.help = Some(format!(
+                "did you mean `{near}`? it has no answer otherwise; rename the key to `{near}`"
+            ));
+        }
     }
     for (id, entry, target) in targets {
         match target {
@@ -205,6 +226,22 @@ pub fn validate(
             }
             Err(d) => out.push(*d),
         }
+    }
+    // Errors about a question that turns out not to apply are dropped with its answer.
+    let not_applicable = conditions::apply_conditions(checklist, &mut slots, &answered, &mut out);
+    if !not_applicable.is_empty() {
+        let mut dropped = vec![false; slots.len()];
+        for &ordinal in &not_applicable {
+            dropped[ordinal] = true;
+            answered[ordinal] = true;
+        }
+        out.retain(|d| {
+            !(d.is_error()
+                && d.question
+                    .as_deref()
+                    .and_then(|id| checklist.lookup(id))
+                    .is_some_and(|q| dropped[q.ordinal]))
+        });
     }
     if !entries.is_empty() || matches!(file.answers, AnswerMap::Entries(_)) {
         for (qref, question) in checklist.questions() {
@@ -265,7 +302,12 @@ fn unknown_key(key: &str, known: &[&str], at: crate::yaml::DocPath, place: &str)
 
 /// The level a quality check's diagnostics get from the checklist, `None` when silenced.
 pub fn quality_level(checklist: &Checklist, check: QualityCheck) -> Option<crate::diag::Level> {
-    match checklist.check_level(check) {
+    level_of(checklist.check_level(check))
+}
+
+/// A check's level as a diagnostic level, `None` when off.
+fn level_of(level: crate::checklist::CheckLevel) -> Option<crate::diag::Level> {
+    match level {
         crate::checklist::CheckLevel::Error => Some(crate::diag::Level::Error),
         crate::checklist::CheckLevel::Warning => Some(crate::diag::Level::Warning),
         crate::checklist::CheckLevel::Off => None,
@@ -362,6 +404,19 @@ mod tests {
         assert!(message.contains("boolean") && help.contains("answer: N"));
         let (message, _) = parse_answer(&Raw::Str("Maybe".into())).unwrap_err();
         assert!(message.contains("Maybe"));
+    }
+
+    #[test]
+    fn long_guidance_is_quoted_briefly() {
+        use super::entry::brief;
+        assert_eq!(brief("Short guidance.", "q"), "Short guidance.");
+        let long = "word ".repeat(100);
+        let quoted = brief(long.trim(), "q1");
+        assert!(quoted.chars().count() < 300, "{quoted}");
+        assert!(
+            quoted.contains("word… (") && quoted.contains("`q1`"),
+            "{quoted}"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
 
-use super::quality_level;
+use super::{level_of, quality_level};
 use crate::answers::{AnswerValue, Response};
 use crate::checklist::{Checklist, QualityCheck};
 use crate::diag::{Code, Diagnostic};
@@ -38,6 +38,25 @@ impl Phrases {
     fn is_match(&self, text: &str) -> bool {
         self.0.is_match(text)
     }
+
+    fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        self.0.find_iter(text).map(|m| m.range())
+    }
+}
+
+/// The first phrase that contradicts a Y. "We do not use plain HTTP" under a negatively
+/// worded control ("MUST NOT use plain HTTP") is the control met, not a contradiction.
+fn contradiction(question: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let first = CONTRADICTION.find(text)?;
+    if !text[first.clone()].to_ascii_lowercase().starts_with("we ") {
+        return Some(first);
+    }
+    if !NEGATIVE_CONTROL.is_match(question) {
+        return Some(first);
+    }
+    CONTRADICTION
+        .find_iter(text)
+        .find(|found| !text[found.clone()].to_ascii_lowercase().starts_with("we "))
 }
 
 /// Compiles a constant pattern, which the tests below compile too. The engine behind the
@@ -58,6 +77,7 @@ fn compile(pattern: &str) -> Regex {
 static CONTRADICTION: Phrases = Phrases::new(|| compile(patterns::CONTRADICTION));
 static REASON: Phrases = Phrases::new(|| compile(patterns::REASON));
 static SPECIFICS: Phrases = Phrases::new(|| compile(patterns::SPECIFICS));
+static NEGATIVE_CONTROL: Phrases = Phrases::new(|| compile(patterns::NEGATIVE_CONTROL));
 
 /// The text lower-cased, with every run of white space one space, into `out` (UTF-8).
 fn normalise(text: &str, out: &mut Vec<u8>) {
@@ -139,6 +159,7 @@ struct Checked<'a> {
     text: &'a str,
     /// Hash of the normalised text, when it is long enough to compare.
     key: Option<u64>,
+    duplicate_level: Option<crate::diag::Level>,
     /// Everything but duplicates, which need the answers before it.
     diagnostics: Vec<Diagnostic>,
 }
@@ -152,10 +173,28 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
     let hasher = std::hash::RandomState::new();
     let mut key_buffer = Vec::new();
     let answers = checklist.questions().filter_map(|(qref, question)| {
-                let response = slots[qref.ordinal].as_ref()?;
+                let response = slots[qref.ordinal].as_ref().filter(|r| r.not_applicable.is_none())?;
                 let id = question.id.as_str();
                 let at = || path!["answers", id, "elaboration"];
                 let text = response.elaboration.trim();
+                // An elaboration the question does not require may be absent: nothing
+                // to judge.
+                if text.is_empty() {
+                    return None;
+                }
+                // A question's own `checks:` override the checklist's; most have none.
+                let (duplicate_level, contradiction_level, reason_level, evidence_level) =
+                    if question.checks.is_empty() {
+                        (duplicate_level, contradiction_level, reason_level, evidence_level)
+                    } else {
+                        let level = |check| level_of(checklist.check_level_for(question, check));
+                        (
+                            level(QualityCheck::DuplicateElaboration),
+                            level(QualityCheck::ContradictingElaboration),
+                            level(QualityCheck::NaWithoutReason),
+                            level(QualityCheck::YWithoutEvidence),
+                        )
+                    };
                 let key = (duplicate_level.is_some()
                     && text.chars().count() >= MIN_DUPLICATE_LENGTH)
                     .then(|| {
@@ -166,7 +205,7 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
                 match response.answer {
                     AnswerValue::Y => {
                         if let Some(level) = contradiction_level
-                            && let Some(found) = CONTRADICTION.find(text)
+                            && let Some(found) = contradiction(&question.question, text)
                         {
                             diagnostics.push(
                                 Diagnostic::new(
@@ -209,6 +248,7 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
                     id,
                     text,
                     key,
+                    duplicate_level,
                     diagnostics,
                 })
     });
@@ -216,7 +256,7 @@ pub fn check(checklist: &Checklist, slots: &[Option<Response>], out: &mut Vec<Di
     let mut first_with_text: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
     let (mut buffer, mut other) = (Vec::new(), Vec::new());
     for checked in answers {
-        if let (Some(level), Some(key)) = (duplicate_level, checked.key) {
+        if let (Some(level), Some(key)) = (checked.duplicate_level, checked.key) {
             let earlier = first_with_text.entry(key).or_default();
             let same = earlier.iter().find(|(first, _)| {
                 normalise(first, &mut other);
@@ -258,6 +298,58 @@ mod tests {
     }
 
     #[test]
+    fn negations_answering_a_negative_control_are_not_contradictions() {
+        let pairs = [
+            (
+                "MUST NOT use plain HTTP for downloads.",
+                "We do not use plain HTTP; every download is served over TLS.",
+            ),
+            (
+                "Does the project avoid storing secrets in the repository?",
+                "We don't store secrets: we do not check them in, a scanner runs in CI.",
+            ),
+            (
+                "The project never ships debug builds.",
+                "We do not ship debug builds; release CI builds with --release.",
+            ),
+            (
+                "Are credentials kept out of logs?",
+                "We do not log credentials; the logger redacts them.",
+            ),
+        ];
+        for (question, answer) in pairs {
+            assert_eq!(
+                contradiction(question, answer),
+                None,
+                "{question} / {answer}"
+            );
+        }
+        // A positive control, or another contradicting phrase, still counts.
+        let found = |q: &str, a: &'static str| contradiction(q, a).map(|r| &a[r]);
+        assert_eq!(
+            found(
+                "Is all traffic encrypted?",
+                "We do not encrypt internal traffic."
+            ),
+            Some("We do not encrypt")
+        );
+        assert_eq!(
+            found(
+                "MUST NOT use plain HTTP.",
+                "We do not use plain HTTP, but TLS is planned for Q3."
+            ),
+            Some("is planned")
+        );
+        assert_eq!(
+            found(
+                "MUST NOT use plain HTTP.",
+                "Not yet: the mirror still serves HTTP."
+            ),
+            Some("Not yet")
+        );
+    }
+
+    #[test]
     fn reason_words() {
         assert!(REASON.is_match("The system does not process personal data."));
         assert!(REASON.is_match("Not relevant because the model runs offline."));
@@ -285,6 +377,7 @@ mod tests {
                 elaboration: elaboration.to_owned(),
                 evidence: Vec::new(),
                 implementation: None,
+                not_applicable: None,
             })
         };
         let mut slots = vec![None; checklist.question_count()];

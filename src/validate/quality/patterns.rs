@@ -9,3 +9,6 @@ pub const REASON: &str = r"(?i-u)(?-u:\b)(because|since|as (the|we|this|it|there
 
 /// Signs that an elaboration says *how*: a tool, a practice, a number, a path or link.
 pub const SPECIFICS: &str = r"(?i-u)\d|/|(?-u:\b)(automat[a-z]*|pipeline|ci|review[a-z]*|test[a-z]*|monitor[a-z]*|log[a-z]*|audit[a-z]*|schedul[a-z]*|script|tool|dashboard|alert[a-z]*|polic[a-z]*|procedure|runbook|registry|checklist|encrypt[a-z]*|sign[a-z]*|vault|scan[a-z]*|approv[a-z]*|ticket|documented|recorded|tracked|version[a-z]*)(?-u:\b)";
+
+/// A control worded as a prohibition: answering it Y means "we do not ...".
+pub const NEGATIVE_CONTROL: &str = r"(?i-u)(?-u:\b)(must not|shall not|should not|may not|do not|does not|don'?t|doesn'?t|is not|are not|never|avoid[a-z]*|prohibit[a-z]*|forbid[a-z]*|refrain[a-z]*|free of|kept out)(?-u:\b)";
