@@ -1247,3 +1247,22 @@ fn every_question_has_guidance_a_reference_and_an_n_rule_naming_its_evidence() {
     }
     assert_eq!(checked, 161);
 }
+
+/// On an ML Test Score report the score and its band are the verdict: the rules' rating is
+/// labelled as a summary of the findings, not as the overall risk.
+#[test]
+fn ml_test_score_reports_do_not_call_the_findings_rating_the_overall_risk() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (ext, label) in [
+        ("md", "**Findings rating: HIGH**"),
+        ("html", "<dt>Findings</dt>"),
+    ] {
+        let report = std::fs::read_to_string(
+            root.join(format!("examples/reports/ml-test-score-recsys.{ext}")),
+        )
+        .unwrap();
+        assert!(!report.contains("Overall risk"), "{ext}");
+        assert!(report.contains(label), "{ext}");
+        assert!(report.contains("2.5"), "{ext}: the score");
+    }
+}
