@@ -513,6 +513,13 @@ fn the_same_control_has_the_same_severity_across_checklists() {
         &["model-robustness", "csa-dev-adversarial-testing"],
         &["data-feedback-loops", "csa-ops-feedback-integrity"],
         &["model-ai-generated-code", "csa-dev-secure-coding"],
+        &["model-risk-assessment", "csa-plan-risk-assessment"],
+        &["infra-ai-inventory", "csa-dev-component-inventory"],
+        &["infra-ai-security-awareness", "csa-plan-roles-awareness"],
+        &[
+            "model-provider-due-diligence",
+            "csa-plan-supply-chain-selection",
+        ],
     ];
     let rules = builtin_rules();
     let n_severity = |question: &str| {
@@ -881,6 +888,8 @@ const CONSIDERATIONS: &[(&str, &str, &[&str])] = &[
     ("Data", "Erasure once the purpose is fulfilled; retention and disposal", &["data-retention", "mon-end-of-life"]),
     ("Data", "Named people review data quality", &["data-quality-owners"]),
     ("Data", "How data is collected, used and stored is documented", &["data-documentation"]),
+    ("Data", "*(added)* Personal data sent abroad has a lawful transfer mechanism", &["data-cross-border-transfer"]),
+    ("Data", "*(added)* Access and erasure requests reach embeddings, indexes and trained models", &["data-subject-requests"]),
     ("Modelling", "Model complexity suits the problem (a simpler model is not automatically better)", &["model-complexity"]),
     ("Modelling", "Model assumptions are identified and verified", &["model-assumptions"]),
     ("Modelling", "Design choices are examined systematically", &["model-design-choices"]),
@@ -899,6 +908,10 @@ const CONSIDERATIONS: &[(&str, &str, &[&str])] = &[
     ("Modelling", "Red teaming", &["model-red-teaming"]),
     ("Modelling", "Threat model of data flows, attack surfaces (APIs, prompts, training pipelines) and misuse, done before building", &["model-threat-model"]),
     ("Modelling", "*(added)* Leakage of training data through membership inference, inversion or memorisation", &["model-privacy-leakage"]),
+    ("Modelling", "*(added)* A documented risk assessment gives a risk tier and a named owner of residual risk", &["model-risk-assessment"]),
+    ("Modelling", "*(added)* A model or system card states uses, results and limitations", &["model-card"]),
+    ("Modelling", "*(added)* Third-party and hosted model providers are assessed before use", &["model-provider-due-diligence"]),
+    ("Modelling", "*(added)* Generated content that reaches the public is marked as AI-generated", &["model-output-provenance"]),
     ("Infrastructure", "Pipelines support training, validation, deployment and roll-back", &["infra-deployment-pipeline"]),
     ("Infrastructure", "Access control with least privilege", &["infra-access-control"]),
     ("Infrastructure", "Data, model and code are versioned for traceability and reproducibility", &["infra-versioning"]),
@@ -914,6 +927,11 @@ const CONSIDERATIONS: &[(&str, &str, &[&str])] = &[
     ("Infrastructure", "Audit logs", &["infra-audit-logs"]),
     ("Infrastructure", "Incident management and a contingency plan to suspend or fall back", &["infra-incident-contingency", "mon-incident-runbooks"]),
     ("Infrastructure", "Responsible release", &["infra-responsible-release"]),
+    ("Infrastructure", "The team is briefed on the risks of AI systems, with training for each role", &["infra-ai-security-awareness"]),
+    ("Infrastructure", "*(added)* An inventory of AI assets with an ML bill of materials", &["infra-ai-inventory"]),
+    ("Infrastructure", "*(added)* The AI application and ML platform are penetration tested", &["infra-penetration-testing"]),
+    ("Infrastructure", "*(added)* ML platform components are patched within deadlines", &["infra-patching"]),
+    ("Infrastructure", "*(added)* Models, feature stores, indexes and training snapshots can be restored", &["infra-backup-recovery"]),
     ("Monitoring", "Performance is monitored continuously against requirements", &["mon-performance"]),
     ("Monitoring", "Drift in data or trends, sensor or hardware degradation", &["mon-drift"]),
     ("Monitoring", "Alerts reach the responsible team automatically", &["mon-alerting"]),
@@ -960,6 +978,7 @@ const EU_AI_ACT_TITLES: &[(&str, &str)] = &[
         "Art. 50(1)",
         "telling people they interact with an AI system",
     ),
+    ("Art. 50(2)", "marking generated content"),
 ];
 
 fn backticked(ids: &[String]) -> String {
@@ -1245,7 +1264,7 @@ fn every_question_has_guidance_a_reference_and_an_n_rule_naming_its_evidence() {
             }
         }
     }
-    assert_eq!(checked, 161);
+    assert_eq!(checked, 172);
 }
 
 /// On an ML Test Score report the score and its band are the verdict: the rules' rating is
