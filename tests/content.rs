@@ -1264,7 +1264,7 @@ fn every_question_has_guidance_a_reference_and_an_n_rule_naming_its_evidence() {
             }
         }
     }
-    assert_eq!(checked, 172);
+    assert_eq!(checked, 176);
 }
 
 /// On an ML Test Score report the score and its band are the verdict: the rules' rating is
