@@ -510,7 +510,10 @@ fn the_same_control_has_the_same_severity_across_checklists() {
             "infra-environment-isolation",
             "csa-dev-environment-isolation",
         ],
-        &["model-robustness", "csa-dev-adversarial-testing"],
+        &[
+            "model-adversarial-robustness",
+            "csa-dev-adversarial-testing",
+        ],
         &["data-feedback-loops", "csa-ops-feedback-integrity"],
         &["model-ai-generated-code", "csa-dev-secure-coding"],
         &["model-risk-assessment", "csa-plan-risk-assessment"],
@@ -897,7 +900,7 @@ const CONSIDERATIONS: &[(&str, &str, &[&str])] = &[
     ("Modelling", "The metric fits the task and the harm errors cause", &["model-metrics"]),
     ("Modelling", "Quality is measured on important data slices", &["model-slices"]),
     ("Modelling", "Fairness of the model", &["model-fairness"]),
-    ("Modelling", "Robustness to noise, adversarial inputs and evasion", &["model-robustness", "model-red-teaming"]),
+    ("Modelling", "Robustness to noise, adversarial inputs and evasion", &["model-robustness", "model-adversarial-robustness", "model-red-teaming"]),
     ("Modelling", "Interpretability and explainability", &["model-explainability"]),
     ("Modelling", "Training is reproducible", &["model-reproducibility", "infra-versioning"]),
     ("Modelling", "Models, libraries and tools come only from trusted sources, pinned and scanned", &["model-pretrained-sources", "model-dependencies"]),
@@ -1264,7 +1267,7 @@ fn every_question_has_guidance_a_reference_and_an_n_rule_naming_its_evidence() {
             }
         }
     }
-    assert_eq!(checked, 176);
+    assert_eq!(checked, 177);
 }
 
 /// On an ML Test Score report the score and its band are the verdict: the rules' rating is
