@@ -327,7 +327,7 @@ pub fn ml_test_score_band(score: f64) -> &'static str {
     if score <= 0.0 {
         "more of a research project than a productionized system"
     } else if score <= 1.0 {
-        "not totally untested, but serious holes in reliability are likely"
+        "not totally untested, but serious holes in reliability are worth considering"
     } else if score <= 2.0 {
         "a first pass at basic productionization, more investment may be needed"
     } else if score <= 3.0 {

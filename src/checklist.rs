@@ -8,6 +8,7 @@
 mod builtin;
 mod extra;
 mod model;
+pub mod references;
 mod rule_def;
 mod settings;
 

@@ -50,6 +50,9 @@ pub fn check_reference_in(
             "reference `{reference}` has no scheme; write scheme:identifier, e.g. owasp-ml:ML02"
         ));
     };
+    if let Some(closed) = checklist::references::check_closed(scheme, id) {
+        return closed;
+    }
     let numbered = |prefix: &str, max: u32| {
         id.strip_prefix(prefix)
             .filter(|n| n.len() == 2)

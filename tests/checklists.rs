@@ -196,7 +196,7 @@ fn meeting_every_must_rates_none_whatever_the_justified_shoulds_and_mays() {
     assert_eq!(q("crypto-keys")["response"]["answer"], "NA");
     assert_eq!(q("signed-releases")["deviation"], true);
     // The checklist's presentation.
-    assert_eq!(a["checklist"]["report"]["rating-label"], "Hygiene gap");
+    assert_eq!(a["checklist"]["report"]["rating_label"], "Hygiene gap");
     let term = in_validate(&["assess", "hygiene-answers.yaml"]);
     assert!(term.stdout.contains("Hygiene gap: NONE"), "{}", term.stdout);
 }

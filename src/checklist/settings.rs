@@ -22,9 +22,13 @@ pub const BUILTIN_SCHEMES: &[&str] = &[
     "url",
 ];
 
-/// How reports and the terminal name what a checklist assesses (`report:`).
+/// How reports and the terminal name what a checklist assesses (`report:`). Read in the
+/// checklist's kebab-case, written in the snake_case of all JSON output.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all(serialize = "snake_case", deserialize = "kebab-case")
+)]
 pub struct Presentation {
     /// The report's title, "AI risk report" when absent.
     #[serde(default)]
