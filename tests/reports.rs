@@ -1006,6 +1006,7 @@ const PAGE_BOUNDS: &[(&str, usize)] = &[
     ("prototype-triage", 45),
     ("llm-support-chatbot", 28),
     ("ml-test-score-recsys", 17),
+    ("csa-cargo-screening", 14),
 ];
 
 /// The report printed to PDF as the README says, on A4 and on Letter: page one holds
