@@ -3,20 +3,24 @@
 //! This is the one model every output renders (terminal table, JSON, Markdown, HTML);
 //! no renderer computes risk. The method is explained in the README ("How risk is rated").
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::answers::{AnswerValue, Implementation, Project, Response, Responses};
+use crate::answers::{AnswerValue, Project, Response, Responses};
 use crate::checklist::{
     Checklist, ChecklistMeta, Presentation, Question, QuestionRef, ReferenceScheme, Scoring,
     Severity,
 };
 use crate::diag::Diagnostic;
 use crate::rules::RuleSet;
-use crate::yaml::{self, Seg};
 
 mod obligation;
+mod positions;
+mod score;
+
+use positions::locate_answers;
+pub use positions::{AnswerKeys, answer_key_paths, answer_keys};
+pub use score::ml_test_score_band;
+use score::{credit, points, round1};
 
 mod accept;
 
@@ -270,73 +274,6 @@ pub struct Inputs<'c> {
     /// The answer keys' positions when already found (see [`answer_keys`]); else the
     /// assessment finds those of its findings.
     pub answer_keys: Option<&'c AnswerKeys>,
-}
-
-/// Line and column of each answer's key, by question ordinal.
-pub type AnswerKeys = HashMap<usize, (Option<usize>, Option<usize>)>;
-
-/// The document path of every answer's key, for [`crate::diag::resolve_with`].
-pub fn answer_key_paths(checklist: &Checklist) -> Vec<yaml::DocPath> {
-    checklist
-        .questions()
-        .map(|(_, q)| vec![Seg::Key("answers".into()), Seg::Key(q.id.clone())])
-        .collect()
-}
-
-/// The positions [`crate::diag::resolve_with`] found for [`answer_key_paths`].
-pub fn answer_keys<S: std::hash::BuildHasher>(
-    checklist: &Checklist,
-    found: &HashMap<yaml::DocPath, yaml::NodePos, S>,
-) -> AnswerKeys {
-    checklist
-        .questions()
-        .zip(answer_key_paths(checklist))
-        .filter_map(|((qref, _), path)| {
-            let pos = found.get(&path)?;
-            let point = pos.key.unwrap_or(pos.value);
-            Some((qref.ordinal, (Some(point.line), Some(point.column))))
-        })
-        .collect()
-}
-
-/// Credit a question earns towards readiness, out of its weight.
-fn credit(answer: AnswerValue, has_finding: bool, weight: f64) -> Option<f64> {
-    match answer {
-        AnswerValue::NA | AnswerValue::Unanswered => None,
-        AnswerValue::N => Some(0.0),
-        AnswerValue::Y if has_finding => Some(weight / 2.0),
-        AnswerValue::Y => Some(weight),
-    }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
-/// Points of one ML Test Score test.
-fn points(response: &Response) -> f64 {
-    match (response.answer, response.implementation) {
-        (AnswerValue::Y, Some(Implementation::Automated)) => 1.0,
-        (AnswerValue::Y, _) => 0.5,
-        _ => 0.0,
-    }
-}
-
-/// The paper's interpretation of a final ML Test Score.
-pub fn ml_test_score_band(score: f64) -> &'static str {
-    if score <= 0.0 {
-        "more of a research project than a productionized system"
-    } else if score <= 1.0 {
-        "not totally untested, but serious holes in reliability are worth considering"
-    } else if score <= 2.0 {
-        "a first pass at basic productionization, more investment may be needed"
-    } else if score <= 3.0 {
-        "reasonably tested, but more automation is possible"
-    } else if score <= 5.0 {
-        "strong automated testing and monitoring, fit for mission-critical systems"
-    } else {
-        "exceptional levels of automated testing and monitoring"
-    }
 }
 
 /// Runs the rules and summarises. Findings are sorted by severity (highest first), then
@@ -626,36 +563,6 @@ pub fn assess_with<'c>(
         warnings,
         questions,
     }
-}
-
-/// Lines of the answer keys that findings point at, found by [`yaml::locate`] as for
-/// diagnostics. A question without an entry has no position.
-fn locate_answers(
-    answers: &crate::source::SourceFile,
-    checklist: &Checklist,
-    anchors: impl Iterator<Item = QuestionRef>,
-) -> HashMap<usize, (Option<usize>, Option<usize>)> {
-    let mut wanted = Vec::new();
-    let mut ordinal_of = HashMap::new();
-    for anchor in anchors {
-        let id = &checklist.get(anchor).id;
-        let path = vec![Seg::Key("answers".into()), Seg::Key(id.clone())];
-        if ordinal_of.insert(path.clone(), anchor.ordinal).is_none() {
-            wanted.push(path);
-        }
-    }
-    if wanted.is_empty() {
-        return HashMap::new();
-    }
-    yaml::locate(&answers.text, &wanted)
-        .into_iter()
-        .filter_map(|(path, pos)| {
-            let point = pos.key.unwrap_or(pos.value);
-            ordinal_of
-                .get(&path)
-                .map(|&o| (o, (Some(point.line), Some(point.column))))
-        })
-        .collect()
 }
 
 /// Today's date, or the date of `SOURCE_DATE_EPOCH` when set, as YYYY-MM-DD (UTC).
