@@ -295,7 +295,7 @@ fn config_command_prints_each_setting_and_where_it_came_from() {
         .args(["config", "--format", "json"]));
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["file"], "../airisk.toml");
-    let fail_on = &doc["settings"]["fail-on"];
+    let fail_on = &doc["settings"]["fail_on"];
     assert_eq!(fail_on["value"], "high");
     assert_eq!(fail_on["from"], "file");
     assert_eq!(fail_on["file"], "../airisk.toml");

@@ -261,6 +261,7 @@ fn every_json_document_airisk_writes_has_snake_case_keys() {
     let mut runs: Vec<Vec<String>> = vec![
         vec!["checklists".into(), "--format".into(), "json".into()],
         vec!["lint".into(), "--format".into(), "json".into()],
+        vec!["config".into(), "--format".into(), "json".into()],
     ];
     for id in BUILTIN {
         runs.push(vec![

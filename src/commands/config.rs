@@ -165,7 +165,8 @@ pub fn show(args: &ConfigArgs, settings: &Settings) -> Result<u8> {
                         entry["file"] = file.display().to_string().into();
                         entry["line"] = (*line).into();
                     }
-                    (row.key.to_owned(), entry)
+                    // JSON keys are snake_case everywhere (README, "JSON output").
+                    (row.key.replace('-', "_"), entry)
                 })
                 .collect();
             crate::escape::json_pretty(&serde_json::json!({
