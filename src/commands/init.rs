@@ -2,10 +2,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::Ctx;
-use crate::checklist::{self, Checklist, LoadError, Spec};
+use crate::checklist::{self, Checklist, Spec};
 use crate::cli::InitArgs;
 use crate::exit;
 use crate::output;
@@ -45,23 +45,9 @@ pub(super) fn load_named(
     };
     let mut parts = Vec::new();
     for spec in &specs {
-        // The rules are compiled only to refuse a checklist whose rules are broken.
-        match checklist::load(spec, None).and_then(RuleSet::of_loaded) {
-            Ok((checklist, _)) => parts.push(checklist),
-            Err(LoadError::Io(err)) => return Err(err),
-            // Given on the command line, so trusted: its diagnostics are shown.
-            Err(LoadError::Invalid {
-                source,
-                diagnostics,
-            }) => {
-                output::stderr(&crate::diag::render_text(
-                    &[&source],
-                    &diagnostics,
-                    ctx.color_err,
-                ));
-                bail!("{} is not a valid checklist", source.name)
-            }
-        }
+        // Given on the command line, so trusted: an invalid one's diagnostics are shown.
+        // Its rules are compiled only to refuse a checklist whose rules are broken.
+        parts.push(super::load_or_report(spec, ctx)?.0);
     }
     let names: Vec<String> = specs
         .iter()

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use super::Ctx;
 use crate::answers::AnswerFile;
-use crate::checklist::{self, LoadError, Spec};
+use crate::checklist::{self, Spec};
 use crate::cli::MigrateArgs;
 use crate::escape::term_line;
 use crate::exit;
@@ -23,23 +23,7 @@ pub fn run(args: &MigrateArgs, ctx: &Ctx) -> Result<u8> {
         )
     })?;
     let (spec, version) = target_spec(&args.to);
-    let loaded = match checklist::load(&spec, None) {
-        Ok(loaded) => loaded,
-        Err(LoadError::Io(err)) => return Err(err),
-        // Given on the command line, so trusted: its diagnostics are shown.
-        Err(LoadError::Invalid {
-            source,
-            diagnostics,
-        }) => {
-            output::stderr(&crate::diag::render_text(
-                &[&source],
-                &diagnostics,
-                ctx.color_err,
-            ));
-            bail!("{} is not a valid checklist", term_line(&source.name));
-        }
-    };
-    let target = loaded.checklist;
+    let (target, _) = super::load_or_report(&spec, ctx)?;
     if let Some(version) = &version
         && *version != target.version
     {
